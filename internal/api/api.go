@@ -1,0 +1,65 @@
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/stackd/stackd/internal/auth"
+	"github.com/stackd/stackd/internal/store"
+)
+
+// Deps is what the HTTP layer needs from the rest of the program.
+type Deps struct {
+	Store     *store.Store
+	Auth      *auth.Authenticator
+	Hasher    *auth.Hasher
+	Log       *slog.Logger
+	Now       func() time.Time
+	BodyLimit int64 // bytes a request body may have
+}
+
+// API serves the Content Management API.
+type API struct {
+	Deps
+	routes []route
+}
+
+// New returns the CMA handler.
+func New(d Deps) http.Handler {
+	a := &API{Deps: d}
+	a.routes = a.routeTable()
+	r := chi.NewRouter()
+	for _, rt := range a.routes {
+		r.Method(rt.method, rt.path, a.serve(rt))
+	}
+	r.Get("/healthz", a.healthz)
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, a.Log, errNoRoute())
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, a.Log, errMethod())
+	})
+	return a.middleware(r, "cma")
+}
+
+// NewCDA returns the Content Delivery API handler. Its routes arrive with
+// the content issue; until then every path is a JSON 404.
+func NewCDA(d Deps) http.Handler {
+	a := &API{Deps: d}
+	r := chi.NewRouter()
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) { writeError(w, r, a.Log, errNoRoute()) })
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { writeError(w, r, a.Log, errMethod()) })
+	return a.middleware(r, "cda")
+}
+
+func (a *API) healthz(w http.ResponseWriter, r *http.Request) {
+	if err := a.Store.Ping(r.Context()); err != nil {
+		a.Log.WarnContext(r.Context(), "health check failed", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})
+}

@@ -1,0 +1,66 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/stackd/stackd/internal/domain"
+)
+
+// stackMode says whether a route acts on one stack (named by api_key).
+type stackMode int
+
+const (
+	noStack       stackMode = iota // not stack-scoped
+	needStack                      // api_key required
+	optionalStack                  // stack-scoped only when api_key is sent (GET /v3/stacks)
+)
+
+// handlerFunc is a route's handler. It returns an error instead of writing
+// one, so every failure goes through writeError.
+type handlerFunc func(w http.ResponseWriter, r *http.Request, rc *reqCtx) error
+
+// route declares one endpoint: the credentials it accepts, whether it acts
+// on a stack, and the permission it needs there.
+type route struct {
+	method string
+	path   string
+	creds  domain.CredKind
+	stack  stackMode
+	perm   domain.Permission
+	h      handlerFunc
+}
+
+const (
+	anyone = domain.CredNone
+	user   = domain.CredUser
+)
+
+func perm(m domain.Module, a domain.Action) domain.Permission { return domain.Permission{Module: m, Action: a} }
+
+// routeTable declares every CMA route. A route missing here does not
+// exist; the permission tests read this table and compare it with
+// expectations written separately.
+func (a *API) routeTable() []route {
+	return []route{
+		{"POST", "/v3/user-session", anyone, noStack, perm(domain.ModUserSession, domain.ActCreate), a.login},
+		{"DELETE", "/v3/user-session", user, noStack, perm(domain.ModUserSession, domain.ActDelete), a.logout},
+		{"GET", "/v3/user", user, noStack, perm(domain.ModUser, domain.ActRead), a.getUser},
+		{"PUT", "/v3/user", user, noStack, perm(domain.ModUser, domain.ActUpdate), a.updateUser},
+
+		{"GET", "/v3/organizations", user, noStack, perm(domain.ModOrganization, domain.ActRead), a.listOrgs},
+		{"GET", "/v3/organizations/{org_uid}", user, noStack, perm(domain.ModOrganization, domain.ActRead), a.getOrg},
+		{"GET", "/v3/organizations/{org_uid}/stacks", user, noStack, perm(domain.ModOrganization, domain.ActRead), a.orgStacks},
+
+		{"POST", "/v3/stacks", user, noStack, perm(domain.ModStack, domain.ActCreate), a.createStack},
+		{"GET", "/v3/stacks", user, optionalStack, perm(domain.ModStack, domain.ActRead), a.getStacks},
+		{"PUT", "/v3/stacks", user, needStack, perm(domain.ModStack, domain.ActUpdate), a.updateStack},
+		{"DELETE", "/v3/stacks", user, needStack, perm(domain.ModStack, domain.ActDelete), a.deleteStack},
+		{"POST", "/v3/stacks/transfer_ownership", user, needStack, perm(domain.ModStack, domain.ActTransfer), a.transferStack},
+		{"GET", "/v3/stacks/users", user, needStack, perm(domain.ModStackUsers, domain.ActRead), a.stackUsers},
+		{"POST", "/v3/stacks/share", user, needStack, perm(domain.ModStackUsers, domain.ActShare), a.shareStack},
+		{"POST", "/v3/stacks/unshare", user, needStack, perm(domain.ModStackUsers, domain.ActUnshare), a.unshareStack},
+		{"POST", "/v3/stacks/users/roles", user, needStack, perm(domain.ModStackUsers, domain.ActRoles), a.assignRoles},
+
+		{"GET", "/v3/roles", user, needStack, perm(domain.ModRole, domain.ActRead), a.listRoles},
+	}
+}

@@ -1,0 +1,158 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/stackd/stackd/internal/domain"
+)
+
+// LoginStore is the storage a Authenticator needs.
+type LoginStore interface {
+	UserByEmail(ctx context.Context, email string) (domain.User, error)
+	UpdateUser(ctx context.Context, uid string, fn func(u *domain.User) error) (domain.User, error)
+	CreateSession(ctx context.Context, userUID, tokenHash string, now time.Time, max int) error
+	UserBySession(ctx context.Context, tokenHash string) (domain.User, error)
+}
+
+// Authenticator logs users in and recognises their authtokens.
+type Authenticator struct {
+	Store       LoginStore
+	Hasher      *Hasher
+	Box         *Box
+	Key         []byte           // keys the fingerprints of failed logins
+	Now         func() time.Time // the clock; tests move it
+	MaxSessions int              // valid authtokens per user (Contentstack: 20)
+	RetryWindow time.Duration    // a repeated identical failure within it counts once
+}
+
+// dummyHash makes a login for an unknown email cost as much as a real one,
+// so response times do not reveal which emails exist.
+var dummyHash string
+
+// Login checks email, password and (for 2FA users) the TOTP code, and
+// returns the user with a new authtoken. Failures follow Contentstack's
+// lockout policy; see domain.Lockout.
+func (a *Authenticator) Login(ctx context.Context, email, password, code string) (domain.User, string, error) {
+	now := a.Now()
+	email, err := domain.NormalizeEmail(email)
+	if err != nil || password == "" {
+		return domain.User{}, "", errBadLogin(domain.MaxLoginAttempts - 1)
+	}
+	u, err := a.Store.UserByEmail(ctx, email)
+	if domain.IsKind(err, domain.KindInvalid) {
+		a.burnHash(ctx, password)
+		return domain.User{}, "", errBadLogin(domain.MaxLoginAttempts - 1)
+	}
+	if err != nil {
+		return domain.User{}, "", err
+	}
+	fp := Fingerprint(a.Key, email, password, code)
+	if u.LastFailFP == fp && now.UnixMilli()-u.LastFailAt < a.RetryWindow.Milliseconds() {
+		return domain.User{}, "", failureError(u, now) // a client retry of the same refused attempt
+	}
+	if u.Locked(now) {
+		return domain.User{}, "", errLocked(u, now)
+	}
+	ok, err := a.Hasher.Verify(ctx, u.PasswordHash, password)
+	if err != nil {
+		return domain.User{}, "", fmt.Errorf("auth: verify password of %s: %w", u.UID, err)
+	}
+	if ok && u.TFAEnabled {
+		if code == "" {
+			return domain.User{}, "", errTFARequired()
+		}
+		ok, err = a.checkCode(u, code, now)
+		if err != nil {
+			return domain.User{}, "", err
+		}
+	}
+	if !ok {
+		return domain.User{}, "", a.recordFailure(ctx, u.UID, fp, now)
+	}
+	token := NewAuthtoken()
+	if err := a.Store.CreateSession(ctx, u.UID, HashToken(token), now, a.MaxSessions); err != nil {
+		return domain.User{}, "", err
+	}
+	return u, token, nil
+}
+
+func (a *Authenticator) burnHash(ctx context.Context, password string) {
+	if dummyHash == "" {
+		dummyHash, _ = a.Hasher.Hash(ctx, "stackd-dummy-password")
+	}
+	_, _ = a.Hasher.Verify(ctx, dummyHash, password)
+}
+
+func (a *Authenticator) checkCode(u domain.User, code string, now time.Time) (bool, error) {
+	seed, err := a.Box.Open(u.TFASecret)
+	if err != nil {
+		return false, fmt.Errorf("auth: open totp seed of %s: %w", u.UID, err)
+	}
+	return CheckTOTP(string(seed), code, now), nil
+}
+
+// recordFailure counts one failed attempt in the database (so every instance
+// sees it) and returns the error the client gets.
+func (a *Authenticator) recordFailure(ctx context.Context, uid, fp string, now time.Time) error {
+	u, err := a.Store.UpdateUser(ctx, uid, func(u *domain.User) error {
+		if u.LastFailFP == fp && now.UnixMilli()-u.LastFailAt < a.RetryWindow.Milliseconds() {
+			return nil // another instance counted this very attempt already
+		}
+		u.Failed++
+		u.LastFailAt, u.LastFailFP = now.UnixMilli(), fp
+		if d, forever := domain.Lockout(u.Failed); forever {
+			u.LockedUntil = domain.LockedForever
+		} else if d > 0 {
+			u.LockedUntil = now.Add(d).UnixMilli()
+		}
+		u.UpdatedAt = now
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("auth: record failed login: %w", err)
+	}
+	return failureError(u, now)
+}
+
+// failureError is the answer to a counted failure: attempts left, or the lockout.
+func failureError(u domain.User, now time.Time) error {
+	if u.Locked(now) {
+		return errLocked(u, now)
+	}
+	return errBadLogin(domain.MaxLoginAttempts - u.Failed)
+}
+
+func errBadLogin(left int) error {
+	return domain.Errorf(domain.KindInvalid, domain.CodeLoginFailed,
+		"Looks like your email or password is invalid. You have %d login attempt(s) left.", max(left, 0)).
+		WithField("error", "Looks like your email or password is invalid.")
+}
+
+func errLocked(u domain.User, now time.Time) error {
+	if u.LockedUntil == domain.LockedForever {
+		return domain.Errorf(domain.KindInvalid, domain.CodeLoginFailed,
+			"Your account has been locked after too many failed login attempts. Ask an administrator to unlock it.").
+			WithField("error", "account locked")
+	}
+	mins := (time.UnixMilli(u.LockedUntil).Sub(now) + time.Minute - 1) / time.Minute
+	return domain.Errorf(domain.KindInvalid, domain.CodeLoginFailed,
+		"Your account has been locked after too many failed login attempts. Try again in %d minute(s).", mins).
+		WithField("error", "account locked")
+}
+
+func errTFARequired() error {
+	e := domain.Errorf(domain.KindUnauthorized, domain.CodeTFARequired, "Please login using the Two-Factor verification Token")
+	e.Extra = map[string]any{"tfa_type": "totp_authenticator"}
+	return e
+}
+
+// Authenticate returns the user an authtoken belongs to: one indexed lookup
+// by the token's hash.
+func (a *Authenticator) Authenticate(ctx context.Context, token string) (domain.User, error) {
+	if token == "" {
+		return domain.User{}, domain.ErrUnauthorized("authtoken")
+	}
+	return a.Store.UserBySession(ctx, HashToken(token))
+}

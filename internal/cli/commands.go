@@ -1,0 +1,191 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/stackd/stackd/internal/auth"
+	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/server"
+)
+
+func serve(ctx context.Context, env Env, args []string) error {
+	f := newFlags("serve", env)
+	addr := f.str("addr", "127.0.0.1:8080", "CMA listen address")
+	cdaAddr := f.str("cda-addr", "127.0.0.1:8081", "Content Delivery API listen address")
+	st := f.storage()
+	cert := f.str("tls-cert", "", "TLS certificate file (with --tls-key: both listeners speak HTTPS)")
+	key := f.str("tls-key", "", "TLS private key file")
+	publicURL := f.str("public-url", "", "base URL written into URLs stackd hands out (default: from each request)")
+	orgName := f.str("org-name", "Default Organization", "name of the first organization, on first start")
+	ownerEmail := f.str("owner-email", "", "email of the first owner, on first start")
+	ownerPassword := f.str("owner-password", "", "password of the first owner, on first start (default: generated and printed once)")
+	bodyLimit := f.str("body-limit", "10485760", "largest request body in bytes")
+	logLevel := f.str("log-level", "info", "debug, info, warn or error")
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	limit, err := strconv.ParseInt(*bodyLimit, 10, 64)
+	if err != nil || limit <= 0 {
+		return fmt.Errorf("--body-limit must be a positive number of bytes, not %q", *bodyLimit)
+	}
+	log, err := newLogger(env.Stderr, *logLevel)
+	if err != nil {
+		return err
+	}
+	cost, err := st.params()
+	if err != nil {
+		return err
+	}
+	srv, err := server.New(ctx, server.Config{
+		Addr: *addr, CDAAddr: *cdaAddr, DataDir: *st.data, Database: *st.database,
+		TLSCert: *cert, TLSKey: *key, PublicURL: *publicURL, SecretKey: *st.secretKey,
+		OrgName: *orgName, OwnerEmail: *ownerEmail, OwnerPassword: *ownerPassword,
+		BodyLimit: limit, PasswordCost: cost, Logger: log, Out: env.Stdout,
+	})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	return srv.Run(ctx)
+}
+
+func migrate(ctx context.Context, env Env, args []string) error {
+	f := newFlags("migrate", env)
+	st := f.storage()
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	core, err := st.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer core.Close()
+	fmt.Fprintln(env.Stdout, "migrations applied on", core.Store.Engine())
+	return nil
+}
+
+func userAdd(ctx context.Context, env Env, args []string) error {
+	f := newFlags("user add", env)
+	st := f.storage()
+	email := f.String("email", "", "email of the new user")
+	password := f.String("password", "", "password of the new user")
+	first := f.String("first-name", "", "first name")
+	last := f.String("last-name", "", "last name")
+	orgUID := f.String("org", "", "organization uid (default: the first organization)")
+	role := f.String("org-role", "member", "admin or member")
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	if !domain.ValidOrgRole(*role) {
+		return fmt.Errorf("--org-role must be admin or member, not %q", *role)
+	}
+	core, err := st.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer core.Close()
+	if *orgUID == "" {
+		org, err := core.Store.FirstOrg(ctx)
+		if err != nil {
+			return errors.New("no organization exists yet: start `stackd serve` once first")
+		}
+		*orgUID = org.UID
+	}
+	u, err := core.NewUser(ctx, *email, *password, *first, *last, time.Now())
+	if err != nil {
+		return err
+	}
+	if err := core.Store.CreateUser(ctx, u, *orgUID, domain.OrgRole(*role)); err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, u.UID)
+	return nil
+}
+
+func userUnlock(ctx context.Context, env Env, args []string) error {
+	f := newFlags("user unlock", env)
+	st := f.storage()
+	email := f.String("email", "", "email of the user to unlock")
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	return withUser(ctx, st, *email, func(core *server.Core, u domain.User) error {
+		_, err := core.Store.UpdateUser(ctx, u.UID, func(u *domain.User) error {
+			u.Failed, u.LockedUntil, u.LastFailAt, u.LastFailFP = 0, 0, 0, ""
+			u.UpdatedAt = time.Now()
+			return nil
+		})
+		if err == nil {
+			fmt.Fprintln(env.Stdout, "unlocked", u.Email)
+		}
+		return err
+	})
+}
+
+func user2FA(ctx context.Context, env Env, args []string) error {
+	f := newFlags("user 2fa enable", env)
+	st := f.storage()
+	email := f.String("email", "", "email of the user")
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	return withUser(ctx, st, *email, func(core *server.Core, u domain.User) error {
+		secret, url, err := auth.NewTOTP(u.Email)
+		if err != nil {
+			return err
+		}
+		_, err = core.Store.UpdateUser(ctx, u.UID, func(u *domain.User) error {
+			u.TFAEnabled, u.TFASecret, u.UpdatedAt = true, core.Box.Seal([]byte(secret)), time.Now()
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "TOTP secret (shown once): %s\n%s\n", secret, url)
+		return nil
+	})
+}
+
+// withUser opens the store, finds the user by email and runs fn.
+func withUser(ctx context.Context, st storage, email string, fn func(*server.Core, domain.User) error) error {
+	email, err := domain.NormalizeEmail(email)
+	if err != nil {
+		return err
+	}
+	core, err := st.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer core.Close()
+	u, err := core.Store.UserByEmail(ctx, email)
+	if err != nil {
+		return fmt.Errorf("no user with email %s", email)
+	}
+	return fn(core, u)
+}
+
+func orgAdd(ctx context.Context, env Env, args []string) error {
+	f := newFlags("org add", env)
+	st := f.storage()
+	name := f.String("name", "", "organization name")
+	ownerEmail := f.String("owner-email", "", "email of an existing user who will own it")
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	if err := domain.ValidateName("name", *name, true, 255); err != nil {
+		return err
+	}
+	return withUser(ctx, st, *ownerEmail, func(core *server.Core, u domain.User) error {
+		now := time.Now()
+		org := domain.Organization{UID: domain.NewUID(), Name: *name, OwnerUID: u.UID, CreatedAt: now, UpdatedAt: now}
+		if err := core.Store.CreateOrg(ctx, org); err != nil {
+			return err
+		}
+		fmt.Fprintln(env.Stdout, org.UID)
+		return nil
+	})
+}

@@ -1,0 +1,186 @@
+// Package server assembles stackd: it opens the store, creates the first
+// organization on an empty database, and runs the CMA and CDA listeners
+// until its context ends. A Server is a value with Run and Close so tests
+// can start the whole program on 127.0.0.1:0.
+package server
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/stackd/stackd/internal/api"
+	"github.com/stackd/stackd/internal/auth"
+	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/store"
+)
+
+// Config is everything `stackd serve` can be told.
+type Config struct {
+	Addr, CDAAddr     string
+	DataDir, Database string
+	TLSCert, TLSKey   string
+	PublicURL         string
+	SecretKey         string
+	OrgName           string
+	OwnerEmail        string
+	OwnerPassword     string
+	BodyLimit         int64
+	PasswordCost      auth.Params
+	Logger            *slog.Logger
+	Now               func() time.Time // nil: time.Now
+	Out               io.Writer        // where first-start credentials are printed
+}
+
+// Server is a running stackd.
+type Server struct {
+	cfg      Config
+	store    *store.Store
+	cma, cda *http.Server
+	lnCMA    net.Listener
+	lnCDA    net.Listener
+}
+
+// New opens the database, bootstraps it if empty and binds both listeners.
+// It does not serve yet; call Run.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
+		return nil, errors.New("server: --tls-cert and --tls-key must be given together")
+	}
+	core, err := OpenCore(ctx, cfg.DataDir, cfg.Database, cfg.SecretKey, cfg.PasswordCost)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, store: core.Store}
+	if err := s.bootstrap(ctx, core); err != nil {
+		s.Close()
+		return nil, err
+	}
+	deps := api.Deps{Store: core.Store, Auth: core.Authenticator(cfg.Now), Hasher: core.Hasher,
+		Log: cfg.Logger, Now: cfg.Now, BodyLimit: cfg.BodyLimit}
+	s.cma = newHTTPServer(api.New(deps), cfg.Logger)
+	s.cda = newHTTPServer(api.NewCDA(deps), cfg.Logger)
+	if err := s.listen(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second, // slow-header clients are cut off
+		ReadTimeout:       5 * time.Minute,  // room for large uploads
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
+
+func (s *Server) listen() error {
+	var err error
+	if s.lnCMA, err = net.Listen("tcp", s.cfg.Addr); err != nil {
+		return fmt.Errorf("server: listen on %s: %w", s.cfg.Addr, err)
+	}
+	if s.lnCDA, err = net.Listen("tcp", s.cfg.CDAAddr); err != nil {
+		return fmt.Errorf("server: listen on %s: %w", s.cfg.CDAAddr, err)
+	}
+	if s.cfg.TLSCert == "" {
+		return nil
+	}
+	cert, err := tls.LoadX509KeyPair(s.cfg.TLSCert, s.cfg.TLSKey)
+	if err != nil {
+		return fmt.Errorf("server: load TLS key pair: %w", err)
+	}
+	tc := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	s.lnCMA = tls.NewListener(s.lnCMA, tc)
+	s.lnCDA = tls.NewListener(s.lnCDA, tc.Clone())
+	return nil
+}
+
+// CMAAddr is the address the CMA listener is bound to.
+func (s *Server) CMAAddr() string { return s.lnCMA.Addr().String() }
+
+// CDAAddr is the address the CDA listener is bound to.
+func (s *Server) CDAAddr() string { return s.lnCDA.Addr().String() }
+
+// Run serves until ctx ends, then stops accepting, lets in-flight requests
+// finish (up to 30 s) and returns.
+func (s *Server) Run(ctx context.Context) error {
+	errc := make(chan error, 2)
+	go func() { errc <- s.cma.Serve(s.lnCMA) }()
+	go func() { errc <- s.cda.Serve(s.lnCDA) }()
+	s.cfg.Logger.Info("stackd listening", "cma", s.CMAAddr(), "cda", s.CDAAddr(), "tls", s.cfg.TLSCert != "", "engine", s.store.Engine())
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("server: serve: %w", err)
+		}
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return errors.Join(s.cma.Shutdown(shut), s.cda.Shutdown(shut))
+}
+
+// Close releases the listeners and the database.
+func (s *Server) Close() error {
+	var errs []error
+	for _, ln := range []net.Listener{s.lnCMA, s.lnCDA} {
+		if ln != nil {
+			_ = ln.Close() // already closed after Run's shutdown
+		}
+	}
+	if s.store != nil {
+		errs = append(errs, s.store.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// bootstrap creates the first organization and its owner on an empty
+// database. Without a configured password it generates one and prints the
+// credentials once; a later start changes nothing.
+func (s *Server) bootstrap(ctx context.Context, core *Core) error {
+	if _, err := core.Store.FirstOrg(ctx); err == nil {
+		return nil // bootstrapped on an earlier start
+	}
+	email, password := s.cfg.OwnerEmail, s.cfg.OwnerPassword
+	if email == "" {
+		email = "owner@stackd.local"
+	}
+	generated := password == ""
+	if generated {
+		password = auth.RandomPassword()
+	}
+	owner, err := core.NewUser(ctx, email, password, "Stack", "Owner", s.cfg.Now())
+	if err != nil {
+		return fmt.Errorf("server: first owner: %w", err)
+	}
+	name := s.cfg.OrgName
+	if name == "" {
+		name = "Default Organization"
+	}
+	now := s.cfg.Now()
+	org := domain.Organization{UID: domain.NewUID(), Name: name, OwnerUID: owner.UID, CreatedAt: now, UpdatedAt: now}
+	created, err := core.Store.Bootstrap(ctx, org, owner)
+	if err != nil {
+		return fmt.Errorf("server: bootstrap: %w", err)
+	}
+	if created && s.cfg.Out != nil {
+		msg := fmt.Sprintf("stackd: created organization %q (%s) owned by %s\n", name, org.UID, email)
+		if generated {
+			msg += fmt.Sprintf("stackd: generated owner password (shown once): %s\n", password)
+		}
+		fmt.Fprint(s.cfg.Out, msg)
+	}
+	return nil
+}

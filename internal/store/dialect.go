@@ -1,0 +1,70 @@
+package store
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// dialect holds what differs between the SQL engines.
+type dialect struct {
+	name     string // "sqlite" or "postgres"
+	dollar   bool   // placeholders are $1, $2, … instead of ?
+	rebinds  sync.Map
+}
+
+// rebind turns ? placeholders into $n for PostgreSQL. Results are cached,
+// since the set of statements is fixed.
+func (d *dialect) rebind(q string) string {
+	if !d.dollar {
+		return q
+	}
+	if v, ok := d.rebinds.Load(q); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	n := 0
+	inStr := false
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		if c == '\'' {
+			inStr = !inStr
+		}
+		if c == '?' && !inStr {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	out := b.String()
+	d.rebinds.Store(q, out)
+	return out
+}
+
+// isUnique reports whether err is a unique-constraint violation.
+func (d *dialect) isUnique(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "23505"
+	}
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// isRetryable reports whether a transaction failed only because of
+// contention and may be run again.
+func (d *dialect) isRetryable(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "40001" || pg.Code == "40P01"
+	}
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "SQLITE_BUSY") || strings.Contains(s, "database is locked")
+}

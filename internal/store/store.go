@@ -1,0 +1,178 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// Store is stackd's storage. It is safe for concurrent use.
+type Store struct {
+	w *sql.DB // the writer pool (one connection on SQLite)
+	r *sql.DB // the reader pool (the same pool on PostgreSQL)
+	d *dialect
+}
+
+// Open connects to database (a postgres:// URL) or, when database is empty,
+// to the SQLite file stackd.db in dataDir, and applies pending migrations.
+func Open(ctx context.Context, database, dataDir string) (*Store, error) {
+	var s *Store
+	var err error
+	if strings.HasPrefix(database, "postgres://") || strings.HasPrefix(database, "postgresql://") {
+		s, err = openPostgres(database)
+	} else if database == "" {
+		s, err = openSQLite(dataDir)
+	} else {
+		return nil, fmt.Errorf("store: unsupported database %q (want empty for SQLite or a postgres:// URL)", redact(database))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func openSQLite(dataDir string) (*Store, error) {
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("store: create data dir: %w", err)
+	}
+	path := filepath.Join(dataDir, "stackd.db")
+	base := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)"
+	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("store: open sqlite writer: %w", err)
+	}
+	// SQLite allows one writer at a time; one connection makes writers queue
+	// in Go instead of spinning on SQLITE_BUSY.
+	w.SetMaxOpenConns(1)
+	r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: open sqlite reader: %w", err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	return &Store{w: w, r: r, d: &dialect{name: "sqlite"}}, nil
+}
+
+func openPostgres(dsn string) (*Store, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open postgres %s: %w", redact(dsn), err)
+	}
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(20)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	return &Store{w: db, r: db, d: &dialect{name: "postgres", dollar: true}}, nil
+}
+
+// redact hides a password in a database URL so it can be logged.
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	return u.Redacted()
+}
+
+// Engine names the SQL engine: "sqlite" or "postgres".
+func (s *Store) Engine() string { return s.d.name }
+
+// Close closes the connection pools.
+func (s *Store) Close() error {
+	err := s.w.Close()
+	if s.r != s.w {
+		err = errors.Join(err, s.r.Close())
+	}
+	return err
+}
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.r.PingContext(ctx)
+}
+
+// querier is what *sql.DB and *sql.Tx have in common.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// conn runs statements written with ? placeholders on either engine.
+type conn struct {
+	q querier
+	d *dialect
+}
+
+func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return c.q.ExecContext(ctx, c.d.rebind(query), args...)
+}
+
+func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return c.q.QueryContext(ctx, c.d.rebind(query), args...)
+}
+
+func (c conn) row(ctx context.Context, query string, args ...any) *sql.Row {
+	return c.q.QueryRowContext(ctx, c.d.rebind(query), args...)
+}
+
+// read returns a conn on the reader pool.
+func (s *Store) read() conn { return conn{q: s.r, d: s.d} }
+
+// tx runs fn in a write transaction, retrying it on contention
+// (SQLITE_BUSY, serialization failures, deadlocks) with jittered backoff.
+// fn must be safe to run more than once.
+func (s *Store) tx(ctx context.Context, fn func(c conn) error) error {
+	const attempts = 8
+	backoff := 5 * time.Millisecond
+	var err error
+	for i := 0; i < attempts; i++ {
+		err = s.tryTx(ctx, fn)
+		if err == nil || !s.d.isRetryable(err) {
+			return err
+		}
+		sleep := backoff/2 + rand.N(backoff)
+		select {
+		case <-time.After(sleep):
+		case <-ctx.Done():
+			return errors.Join(err, ctx.Err())
+		}
+		backoff = min(backoff*2, 500*time.Millisecond)
+	}
+	return fmt.Errorf("store: transaction gave up after %d attempts: %w", attempts, err)
+}
+
+func (s *Store) tryTx(ctx context.Context, fn func(c conn) error) error {
+	t, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	if err := fn(conn{q: t, d: s.d}); err != nil {
+		_ = t.Rollback()
+		return err
+	}
+	if err := t.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// ms converts a time to the Unix milliseconds stored in every timestamp column.
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+// fromMS converts stored Unix milliseconds back to a UTC time.
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
