@@ -35,7 +35,9 @@ const (
 	user   = domain.CredUser
 )
 
-func perm(m domain.Module, a domain.Action) domain.Permission { return domain.Permission{Module: m, Action: a} }
+func perm(m domain.Module, a domain.Action) domain.Permission {
+	return domain.Permission{Module: m, Action: a}
+}
 
 // routeTable declares every CMA route. A route missing here does not
 // exist; the permission tests read this table and compare it with

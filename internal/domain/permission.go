@@ -53,7 +53,7 @@ type Permission struct {
 type Principal struct {
 	Kind     CredKind
 	UserUID  string
-	IsOwner  bool     // the user owns the stack
+	IsOwner  bool      // the user owns the stack
 	Builtins []Builtin // built-in roles the user holds on the stack
 }
 

@@ -11,9 +11,12 @@ import (
 
 // dialect holds what differs between the SQL engines.
 type dialect struct {
-	name     string // "sqlite" or "postgres"
-	dollar   bool   // placeholders are $1, $2, … instead of ?
-	rebinds  sync.Map
+	name    string // "sqlite" or "postgres"
+	dollar  bool   // placeholders are $1, $2, … instead of ?
+	rebinds sync.Map
+	// forUpdate locks rows read for a read-modify-write. SQLite needs none:
+	// its write transactions start IMMEDIATE and so already hold the lock.
+	forUpdate string
 }
 
 // rebind turns ? placeholders into $n for PostgreSQL. Results are cached,

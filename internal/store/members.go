@@ -101,8 +101,9 @@ func (s *Store) Share(ctx context.Context, apiKey string, g Grants, now time.Tim
 
 func addRoles(ctx context.Context, c conn, apiKey, user string, roles []string) error {
 	for _, r := range roles {
-		_, err := c.exec(ctx, `INSERT INTO member_roles (api_key, user_uid, role_uid) VALUES (?, ?, ?)`, apiKey, user, r)
-		if err != nil && !c.d.isUnique(err) {
+		_, err := c.exec(ctx, `INSERT INTO member_roles (api_key, user_uid, role_uid) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+			apiKey, user, r)
+		if err != nil {
 			return fmt.Errorf("store: grant role: %w", err)
 		}
 	}

@@ -59,7 +59,10 @@ func (s *Store) applyMigration(ctx context.Context, name string) error {
 			}
 		}
 		_, err := c.exec(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, ms(time.Now()))
-		return err
+		if err != nil {
+			return fmt.Errorf("store: record migration %s: %w", version, err)
+		}
+		return nil
 	})
 	if err != nil && s.d.isUnique(err) {
 		return nil // another instance applied it first

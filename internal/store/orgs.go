@@ -29,12 +29,12 @@ func (s *Store) Bootstrap(ctx context.Context, org domain.Organization, owner do
 	created := false
 	err := s.tx(ctx, func(c conn) error {
 		created = false
-		_, err := c.exec(ctx, `INSERT INTO meta (name, value) VALUES ('bootstrap', ?)`, org.UID)
-		if c.d.isUnique(err) {
-			return nil
-		}
+		res, err := c.exec(ctx, `INSERT INTO meta (name, value) VALUES ('bootstrap', ?) ON CONFLICT DO NOTHING`, org.UID)
 		if err != nil {
 			return fmt.Errorf("store: bootstrap guard: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err // bootstrapped already
 		}
 		if err := insertUser(ctx, c, owner); err != nil {
 			return err
@@ -68,9 +68,9 @@ func insertOrg(ctx context.Context, c conn, org domain.Organization) error {
 }
 
 func addOrgMember(ctx context.Context, c conn, orgUID, userUID string, role domain.OrgRole, now time.Time) error {
-	_, err := c.exec(ctx, `INSERT INTO org_members (org_uid, user_uid, role, created_at) VALUES (?, ?, ?, ?)`,
-		orgUID, userUID, string(role), ms(now))
-	if err != nil && !c.d.isUnique(err) {
+	_, err := c.exec(ctx, `INSERT INTO org_members (org_uid, user_uid, role, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`, orgUID, userUID, string(role), ms(now))
+	if err != nil {
 		return fmt.Errorf("store: add org member: %w", err)
 	}
 	return nil

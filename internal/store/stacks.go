@@ -42,8 +42,9 @@ func (s *Store) CreateStack(ctx context.Context, st domain.Stack, roles []domain
 }
 
 func addStackMember(ctx context.Context, c conn, apiKey, userUID string, now time.Time) error {
-	_, err := c.exec(ctx, `INSERT INTO stack_members (api_key, user_uid, created_at) VALUES (?, ?, ?)`, apiKey, userUID, ms(now))
-	if err != nil && !c.d.isUnique(err) {
+	_, err := c.exec(ctx, `INSERT INTO stack_members (api_key, user_uid, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+		apiKey, userUID, ms(now))
+	if err != nil {
 		return fmt.Errorf("store: add stack member: %w", err)
 	}
 	return nil
@@ -55,7 +56,7 @@ func (s *Store) Stack(ctx context.Context, apiKey string) (domain.Stack, error) 
 }
 
 func stackByKey(ctx context.Context, c conn, apiKey string) (domain.Stack, error) {
-	st, err := scanStack(c.row(ctx, `SELECT `+stackCols+` FROM stacks WHERE api_key = ?`, apiKey))
+	st, err := scanStack(c.row(ctx, `SELECT `+stackCols+` FROM stacks WHERE api_key = ?`+c.lock(), apiKey))
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, domain.ErrStackUnknown()
 	}

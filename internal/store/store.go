@@ -76,7 +76,7 @@ func openPostgres(dsn string) (*Store, error) {
 	db.SetMaxOpenConns(20)
 	db.SetMaxIdleConns(20)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	return &Store{w: db, r: db, d: &dialect{name: "postgres", dollar: true}}, nil
+	return &Store{w: db, r: db, d: &dialect{name: "postgres", dollar: true, forUpdate: " FOR UPDATE"}}, nil
 }
 
 // redact hides a password in a database URL so it can be logged.
@@ -114,8 +114,9 @@ type querier interface {
 
 // conn runs statements written with ? placeholders on either engine.
 type conn struct {
-	q querier
-	d *dialect
+	q    querier
+	d    *dialect
+	inTx bool
 }
 
 func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -128,6 +129,14 @@ func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 
 func (c conn) row(ctx context.Context, query string, args ...any) *sql.Row {
 	return c.q.QueryRowContext(ctx, c.d.rebind(query), args...)
+}
+
+// lock returns the row-locking suffix for reads inside write transactions.
+func (c conn) lock() string {
+	if c.inTx {
+		return c.d.forUpdate
+	}
+	return ""
 }
 
 // read returns a conn on the reader pool.
@@ -161,7 +170,7 @@ func (s *Store) tryTx(ctx context.Context, fn func(c conn) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	if err := fn(conn{q: t, d: s.d}); err != nil {
+	if err := fn(conn{q: t, d: s.d, inTx: true}); err != nil {
 		_ = t.Rollback()
 		return err
 	}

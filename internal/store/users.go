@@ -44,8 +44,10 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (domain.User, err
 	return s.userWhere(ctx, s.read(), `email = ?`, email)
 }
 
+// userWhere finds one user. Inside a write transaction it locks the row
+// (c.lock), so a read-modify-write cannot lose a concurrent update.
 func (s *Store) userWhere(ctx context.Context, c conn, where string, arg any) (domain.User, error) {
-	u, err := scanUser(c.row(ctx, `SELECT `+userCols+` FROM users WHERE `+where, arg))
+	u, err := scanUser(c.row(ctx, `SELECT `+userCols+` FROM users WHERE `+where+c.lock(), arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, errUserNotFound()
 	}
