@@ -66,3 +66,20 @@ func (a *API) routeTable() []route {
 		{"GET", "/v3/roles", user, needStack, perm(domain.ModRole, domain.ActRead), a.listRoles},
 	}
 }
+
+// RouteDecl is a route's declaration without its handler, for tests and docs.
+type RouteDecl struct {
+	Method, Path string
+	Creds        domain.CredKind
+	Stack        bool // acts on the stack named by api_key (always or when sent)
+	Perm         domain.Permission
+}
+
+// Routes returns the declaration of every CMA route.
+func Routes() []RouteDecl {
+	var out []RouteDecl
+	for _, rt := range (&API{}).routeTable() {
+		out = append(out, RouteDecl{Method: rt.method, Path: rt.path, Creds: rt.creds, Stack: rt.stack != noStack, Perm: rt.perm})
+	}
+	return out
+}

@@ -45,10 +45,24 @@ func OpenCore(ctx context.Context, dataDir, database, secretKey string, cost aut
 	if err != nil {
 		return nil, err
 	}
+	return &Core{Store: st, Hasher: newHasher(cost), Box: box, Key: key}, nil
+}
+
+// NewCore wraps an open store, for tests that bring their own.
+func NewCore(st *store.Store, key []byte, cost auth.Params) (*Core, error) {
+	box, err := auth.NewBox(key)
+	if err != nil {
+		return nil, err
+	}
+	return &Core{Store: st, Hasher: newHasher(cost), Box: box, Key: key}, nil
+}
+
+// newHasher caps concurrent hashes at 4: each strong hash holds 64 MiB.
+func newHasher(cost auth.Params) *auth.Hasher {
 	if cost.Time == 0 {
 		cost = auth.DefaultParams
 	}
-	return &Core{Store: st, Hasher: auth.NewHasher(cost, 4), Box: box, Key: key}, nil
+	return auth.NewHasher(cost, 4)
 }
 
 // loadSecret returns the configured secret key, or the one kept in

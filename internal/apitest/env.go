@@ -1,0 +1,211 @@
+// Package apitest runs the real CMA handler on a real, fresh database for
+// API tests: a controllable clock, helpers to seed users and stacks, and a
+// runner for tables of request scenarios.
+package apitest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stackd/stackd/internal/api"
+	"github.com/stackd/stackd/internal/auth"
+	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/server"
+	"github.com/stackd/stackd/internal/store"
+	"github.com/stackd/stackd/internal/store/storetest"
+)
+
+// Clock is a clock tests move by hand.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// Env is one API under test with its database.
+type Env struct {
+	T       testing.TB
+	Handler http.Handler
+	CDA     http.Handler
+	Store   *store.Store
+	Core    *server.Core
+	Clock   *Clock
+	OrgUID  string
+	Vars    map[string]string // placeholders for scenarios: {name} in paths, headers and bodies
+	Logs    *bytes.Buffer     // everything the API logged
+}
+
+// Password is the password of every user the helpers create.
+const Password = "Passw0rd!"
+
+// New starts the API on a fresh database of engine e, bootstrapped with an
+// organization whose owner is owner@example.com.
+func New(t testing.TB, e storetest.Engine) *Env {
+	t.Helper()
+	st, _, _ := e.Open(t)
+	core, err := server.NewCore(st, []byte("test-secret-key-0123456789abcdef"), auth.TestParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := &Clock{t: time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)}
+	logs := &bytes.Buffer{}
+	log := slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil))
+	deps := api.Deps{Store: st, Auth: core.Authenticator(clock.Now), Hasher: core.Hasher, Log: log, Now: clock.Now, BodyLimit: 64 << 10}
+	env := &Env{T: t, Handler: api.New(deps), CDA: api.NewCDA(deps), Store: st, Core: core, Clock: clock, Vars: map[string]string{}, Logs: logs}
+	owner := env.newUser("owner@example.com")
+	org := domain.Organization{UID: domain.NewUID(), Name: "Test Org", OwnerUID: owner.UID, CreatedAt: clock.Now(), UpdatedAt: clock.Now()}
+	if _, err := st.Bootstrap(context.Background(), org, owner); err != nil {
+		t.Fatal(err)
+	}
+	env.OrgUID = org.UID
+	env.Vars["org"] = org.UID
+	return env
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func (e *Env) newUser(email string) domain.User {
+	e.T.Helper()
+	u, err := e.Core.NewUser(context.Background(), email, Password, "First", "Last", e.Clock.Now())
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	return u
+}
+
+// AddUser creates a member of the test organization and returns its uid.
+func (e *Env) AddUser(email string) string {
+	e.T.Helper()
+	u := e.newUser(email)
+	if err := e.Store.CreateUser(context.Background(), u, e.OrgUID, domain.OrgMember); err != nil {
+		e.T.Fatal(err)
+	}
+	return u.UID
+}
+
+// Login logs email in and returns the authtoken.
+func (e *Env) Login(email string) string {
+	e.T.Helper()
+	status, body := e.Do("POST", "/v3/user-session", nil, map[string]any{"user": map[string]any{"email": email, "password": Password}})
+	if status != 200 {
+		e.T.Fatalf("login %s: %d %v", email, status, body)
+	}
+	return body["user"].(map[string]any)["authtoken"].(string)
+}
+
+// CreateStack creates a stack as the holder of token and returns its api_key.
+func (e *Env) CreateStack(token, name string) string {
+	e.T.Helper()
+	status, body := e.Do("POST", "/v3/stacks", map[string]string{"authtoken": token, "organization_uid": e.OrgUID},
+		map[string]any{"stack": map[string]any{"name": name, "master_locale": "en-us"}})
+	if status != 201 {
+		e.T.Fatalf("create stack: %d %v", status, body)
+	}
+	return body["stack"].(map[string]any)["api_key"].(string)
+}
+
+// RoleUID returns the uid of the stack's role named name.
+func (e *Env) RoleUID(apiKey, name string) string {
+	e.T.Helper()
+	roles, err := e.Store.Roles(context.Background(), apiKey)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	for _, r := range roles {
+		if r.Name == name {
+			return r.UID
+		}
+	}
+	e.T.Fatalf("no role %q", name)
+	return ""
+}
+
+// Share adds userUID to the stack with the named roles, through the store.
+func (e *Env) Share(apiKey, userUID string, roleNames ...string) {
+	e.T.Helper()
+	var uids []string
+	for _, n := range roleNames {
+		uids = append(uids, e.RoleUID(apiKey, n))
+	}
+	if err := e.Store.Share(context.Background(), apiKey, store.Grants{userUID: uids}, e.Clock.Now()); err != nil {
+		e.T.Fatal(err)
+	}
+}
+
+// Expand replaces {name} placeholders with e.Vars.
+func (e *Env) Expand(s string) string {
+	for k, v := range e.Vars {
+		s = strings.ReplaceAll(s, "{"+k+"}", v)
+	}
+	return s
+}
+
+// Do sends one request to the CMA handler. body may be nil, a string (sent
+// raw as JSON) or any value (marshalled). It returns the status and the
+// decoded JSON object.
+func (e *Env) Do(method, path string, headers map[string]string, body any) (int, map[string]any) {
+	e.T.Helper()
+	return e.DoOn(e.Handler, method, path, headers, body)
+}
+
+// DoOn is Do against another handler (the CDA).
+func (e *Env) DoOn(h http.Handler, method, path string, headers map[string]string, body any) (int, map[string]any) {
+	e.T.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(e.Expand(b))
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			e.T.Fatal(err)
+		}
+		rd = strings.NewReader(e.Expand(string(raw)))
+	}
+	req := httptest.NewRequest(method, e.Expand(path), rd)
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range headers {
+		req.Header.Set(k, e.Expand(v))
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var out map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+		e.T.Fatalf("%s %s: answer is not a JSON object (status %d): %q", method, path, rec.Code, rec.Body.String())
+	}
+	return rec.Code, out
+}
