@@ -101,7 +101,7 @@ func TestStackScenarios(t *testing.T) {
 			{Name: "share with unknown role", Method: "POST", Path: "/v3/stacks/share", Headers: hdr("admin", "api_key"),
 				Body: map[string]any{"emails": []any{"outsider@example.com"}, "roles": map[string]any{"outsider@example.com": []any{"bltnorole"}}}, WantStatus: 422},
 			{Name: "share as admin", Method: "POST", Path: "/v3/stacks/share", Headers: hdr("admin", "api_key"),
-				Body: map[string]any{"emails": []any{"Outsider@example.com"}, "roles": map[string]any{"outsider@example.com": []any{"{dev_role}"}}},
+				Body:       map[string]any{"emails": []any{"Outsider@example.com"}, "roles": map[string]any{"outsider@example.com": []any{"{dev_role}"}}},
 				WantStatus: 200, WantJSON: map[string]any{"notice": "The invitation has been sent successfully."}},
 			{Name: "shared user reads", Method: "GET", Path: "/v3/stacks", Headers: hdr("outsider", "api_key"), WantStatus: 200},
 			{Name: "assign roles as developer", Method: "POST", Path: "/v3/stacks/users/roles", Headers: hdr("dev", "api_key"),
