@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# scripts/test.sh: the test command of stackd. From any directory:
+#   bash scripts/test.sh [extra go test flags, e.g. -run TestLogin]
+# Stages, each reported as passed or failed:
+#   1. go vet ./...
+#   2. go test ./... on SQLite, and on PostgreSQL too: $STACKD_TEST_POSTGRES_URL if set, else a
+#      throwaway cluster (scripts/pg.sh)
+#   3. compat: build stackd, serve it over TLS as cma.test/cda.test, and drive it with the official
+#      npm CMA SDK (compat/smoke.test.mjs)
+# Under CI=true a missing PostgreSQL or Node.js is an error; elsewhere it is a warning.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+# shellcheck source-path=SCRIPTDIR/..
+. scripts/pg.sh
+
+CI=${CI:-false}
+OWNER_EMAIL=owner@example.com OWNER_PASSWORD='Owner-Passw0rd!'
+DEV_EMAIL=dev@example.com DEV_PASSWORD='Dev-Passw0rd!'
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/stackd-test.XXXXXX")
+SERVER_PID=""
+passed=0 failed=0 results=()
+
+stop_server() {
+  [ -n "$SERVER_PID" ] || return 0
+  kill "$SERVER_PID" 2>/dev/null || true
+  local _
+  for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+}
+
+cleanup() {
+  stop_server
+  pg_stop
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+warn() {
+  printf '\n%s\n' '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!' >&2
+  printf '!!! WARNING: %s\n' "$@" >&2
+  printf '%s\n\n' '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!' >&2
+}
+
+# stage NAME CMD... runs one stage and records its result; it never stops the script.
+# CMD returns 0 for passed, 2 for skipped, anything else for failed.
+stage() {
+  local name=$1 rc
+  shift
+  printf '\n==> %s\n' "$name"
+  "$@" && rc=0 || rc=$?
+  case $rc in
+    0) passed=$((passed + 1)); results+=("PASS  $name") ;;
+    2) results+=("SKIP  $name") ;;
+    *) failed=$((failed + 1)); results+=("FAIL  $name") ;;
+  esac
+}
+
+# --- a. PostgreSQL -------------------------------------------------------------------------
+if [ -n "${STACKD_TEST_POSTGRES_URL:-}" ]; then
+  echo "Using the given STACKD_TEST_POSTGRES_URL."
+  pg_label="sqlite+pg"
+elif pg_find_bin >/dev/null; then
+  pg_start || { echo "ERROR: could not start a throwaway PostgreSQL cluster." >&2; exit 1; }
+  echo "PostgreSQL test cluster: $STACKD_TEST_POSTGRES_URL"
+  pg_label="sqlite+pg"
+elif [ "$CI" = true ]; then
+  echo "ERROR: PostgreSQL binaries (/usr/lib/postgresql/*/bin/initdb) are missing under CI=true." >&2
+  exit 1
+else
+  warn "PostgreSQL binaries (/usr/lib/postgresql/*/bin/initdb) not found." \
+    "The PostgreSQL variants of the Go tests are SKIPPED: only SQLite is tested." \
+    "Install the Debian package postgresql, or set STACKD_TEST_POSTGRES_URL."
+  pg_label="sqlite only"
+fi
+
+# --- b. Go -----------------------------------------------------------------------------------
+stage "go vet" go vet ./...
+stage "go test ($pg_label)" go test -count=1 -timeout 20m "$@" ./...
+
+# --- c./d. compat: the built server driven by the official SDK -------------------------------
+# start_server serves $TMP/data over TLS on CMA_PORT/CDA_PORT and waits for /healthz.
+start_server() {
+  CMA_PORT=$(free_port 58443)
+  CDA_PORT=$(free_port $((CMA_PORT + 1)))
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=cma.test" \
+    -keyout "$TMP/tls.key" -out "$TMP/tls.crt" \
+    -addext "subjectAltName=DNS:cma.test,DNS:cda.test,IP:127.0.0.1" \
+    -addext "basicConstraints=critical,CA:TRUE" 2>"$TMP/openssl.log" || { cat "$TMP/openssl.log"; return 1; }
+  STACKD_OWNER_EMAIL=$OWNER_EMAIL STACKD_OWNER_PASSWORD=$OWNER_PASSWORD "$TMP/stackd" serve \
+    --addr "127.0.0.1:$CMA_PORT" --cda-addr "127.0.0.1:$CDA_PORT" --data "$TMP/data" \
+    --tls-cert "$TMP/tls.crt" --tls-key "$TMP/tls.key" >"$TMP/server.log" 2>&1 &
+  SERVER_PID=$!
+  local deadline=$((SECONDS + 60)) code
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    kill -0 "$SERVER_PID" 2>/dev/null || { echo "stackd serve exited early." >&2; return 1; }
+    code=$(curl -sk -o /dev/null -w '%{http_code}' --max-time 2 "https://127.0.0.1:$CMA_PORT/healthz" || true)
+    [ "$code" = 200 ] && { echo "stackd is up: CMA https://cma.test:$CMA_PORT, CDA https://cda.test:$CDA_PORT"; return 0; }
+    sleep 0.5
+  done
+  echo "stackd did not answer 200 on /healthz within 60 s." >&2
+  return 1
+}
+
+# npm_install runs npm ci when node_modules is missing or package*.json changed since the last one.
+npm_install() {
+  local stamp=compat/node_modules/.stackd-installed want
+  want=$(cat compat/package.json compat/package-lock.json | sha256sum | cut -d' ' -f1)
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
+  (cd compat && npm ci --no-audit --no-fund) || return 1
+  echo "$want" >"$stamp"
+}
+
+run_smoke() {
+  # NODE_OPTIONS takes a quoted value, so an absolute path with spaces still works.
+  (cd compat && NODE_EXTRA_CA_CERTS="$TMP/tls.crt" \
+    NODE_OPTIONS="${NODE_OPTIONS:-} --require \"$ROOT/compat/resolve-local.js\"" \
+    STACKD_CMA_HOST="cma.test:$CMA_PORT" STACKD_CDA_HOST="cda.test:$CDA_PORT" \
+    STACKD_OWNER_EMAIL=$OWNER_EMAIL STACKD_OWNER_PASSWORD=$OWNER_PASSWORD \
+    STACKD_DEV_EMAIL=$DEV_EMAIL STACKD_DEV_PASSWORD=$DEV_PASSWORD \
+    node --test --test-reporter=spec smoke.test.mjs)
+}
+
+# compat runs step by step with explicit returns: set -e does not apply inside a function
+# called from a condition (stage's `&&`).
+compat() {
+  go build -o "$TMP/stackd" ./cmd/stackd || return 1
+  start_server || return 1
+  "$TMP/stackd" user add --data "$TMP/data" --email "$DEV_EMAIL" --password "$DEV_PASSWORD" || return 1
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    if [ "$CI" = true ]; then
+      echo "ERROR: node and npm are required under CI=true." >&2
+      return 1
+    fi
+    warn "node/npm not found: the SDK smoke test (compat/) is SKIPPED." \
+      "The server was built and started, nothing more. Install Node.js and npm."
+    return 2
+  fi
+  echo "node $(node --version), npm $(npm --version)"
+  npm_install || return 1
+  run_smoke || return 1
+}
+
+compat_stage() {
+  local rc=0
+  compat || rc=$?
+  if [ "$rc" -eq 1 ] && [ -f "$TMP/server.log" ]; then
+    printf '\n--- stackd server log (last 200 lines) ---\n'
+    tail -n 200 "$TMP/server.log"
+    printf -- '--- end of server log ---\n'
+  fi
+  stop_server
+  return "$rc"
+}
+stage "compat (official CMA SDK smoke)" compat_stage
+
+# --- e. summary ------------------------------------------------------------------------------
+printf '\n'
+printf '%s\n' "${results[@]}"
+printf '%d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]
