@@ -19,12 +19,15 @@ type Deps struct {
 	Log       *slog.Logger
 	Now       func() time.Time
 	BodyLimit int64 // bytes a request body may have
+	RateRead  float64 // per-organization GET requests per second; 0 = off
+	RateWrite float64 // per-organization write requests per second; 0 = off
 }
 
 // API serves the Content Management API.
 type API struct {
 	Deps
 	routes []route
+	limits limiters
 }
 
 // New returns the CMA handler.

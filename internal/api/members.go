@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -65,10 +66,37 @@ func (a *API) shareStack(w http.ResponseWriter, r *http.Request, rc *reqCtx) err
 		sort.Strings(unknown)
 		return domain.ErrInvalid("emails", "has no stackd user for: "+strings.Join(unknown, ", ")+".")
 	}
-	if err := a.Store.Share(r.Context(), rc.stack.APIKey, grants, a.Now()); err != nil {
+	if err := a.mayGrant(r, rc, grants); err != nil {
+		return err
+	}
+	if err := a.Store.Share(r.Context(), rc.stack.APIKey, grants, a.Now(), a.audit(r, rc, domain.ModStackUsers, "share", "", strings.Join(body.Emails, ","))); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, notice("The invitation has been sent successfully."))
+	return nil
+}
+
+// mayGrant refuses a developer who shares the stack with the Admin role:
+// inviting is theirs, handing out more rights than they hold is not.
+func (a *API) mayGrant(r *http.Request, rc *reqCtx, g store.Grants) error {
+	if rc.principal.IsOwner || slices.Contains(rc.principal.Builtins, domain.RoleAdmin) {
+		return nil
+	}
+	admin := ""
+	roles, err := a.Store.Roles(r.Context(), rc.stack.APIKey)
+	if err != nil {
+		return err
+	}
+	for _, role := range roles {
+		if role.Builtin == domain.RoleAdmin {
+			admin = role.UID
+		}
+	}
+	for _, uids := range g {
+		if slices.Contains(uids, admin) {
+			return domain.ErrForbidden()
+		}
+	}
 	return nil
 }
 
@@ -88,7 +116,7 @@ func (a *API) unshareStack(w http.ResponseWriter, r *http.Request, rc *reqCtx) e
 	if err != nil {
 		return domain.ErrInvalid("email", "is not a member of this stack.")
 	}
-	if err := a.Store.Unshare(r.Context(), rc.stack.APIKey, u.UID); err != nil {
+	if err := a.Store.Unshare(r.Context(), rc.stack.APIKey, u.UID, a.audit(r, rc, domain.ModStackUsers, "unshare", u.UID, "")); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, notice("The stack has been successfully unshared."))
@@ -107,7 +135,7 @@ func (a *API) assignRoles(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 	if len(body.Users) == 0 {
 		return domain.ErrInvalid("users", "must name at least one user.")
 	}
-	if err := a.Store.SetRoles(r.Context(), rc.stack.APIKey, store.Grants(body.Users)); err != nil {
+	if err := a.Store.SetRoles(r.Context(), rc.stack.APIKey, store.Grants(body.Users), a.audit(r, rc, domain.ModStackUsers, "assign_roles", "", "")); err != nil {
 		return err
 	}
 	users := make([]map[string]any, 0, len(body.Users))

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/stackd/stackd/internal/auth"
 	"github.com/stackd/stackd/internal/domain"
@@ -25,8 +26,15 @@ func (a *API) login(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
 		return domain.Errorf(domain.KindInvalid, domain.CodeLoginFailed, "Please provide an email and a password.").
 			WithField("user", "email and password are required.")
 	}
-	u, token, err := a.Auth.Login(r.Context(), body.User.Email, body.User.Password, body.User.TFAToken)
+	email := strings.ToLower(strings.TrimSpace(body.User.Email))
+	if err := a.loginAllowed(r, email); err != nil {
+		return err
+	}
+	u, token, err := a.Auth.Login(r.Context(), email, body.User.Password, body.User.TFAToken)
 	if err != nil {
+		if e, ok := domain.AsError(err); ok && e.Code == domain.CodeLoginFailed {
+			a.loginFailed(r, email)
+		}
 		return err
 	}
 	orgs, err := a.Store.UserOrgs(r.Context(), u.UID)

@@ -41,7 +41,7 @@ func (a *API) createStack(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 	if err := domain.ValidateStack(&st); err != nil {
 		return err
 	}
-	if err := a.Store.CreateStack(r.Context(), st, builtinRoles(st, now)); err != nil {
+	if err := a.Store.CreateStack(r.Context(), st, builtinRoles(st, now), a.auditEntry(r, rc, st.APIKey, domain.ModStack, "create", st.UID, st.Name)); err != nil {
 		return err
 	}
 	out, err := a.stackWithMembers(r.Context(), st, false)
@@ -103,7 +103,7 @@ func (a *API) updateStack(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 		setIf(&st.Description, body.Stack.Description)
 		st.UpdatedAt = a.Now()
 		return domain.ValidateStack(st)
-	})
+	}, a.audit(r, rc, domain.ModStack, "update", rc.stack.UID, rc.stack.Name))
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func (a *API) transferStack(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 	if u.UID == rc.stack.OwnerUID {
 		return domain.ErrInvalid("transfer_to", "already owns the stack.")
 	}
-	if err := a.Store.TransferOwnership(r.Context(), rc.stack.APIKey, u.UID, a.Now()); err != nil {
+	if err := a.Store.TransferOwnership(r.Context(), rc.stack.APIKey, u.UID, a.Now(), a.audit(r, rc, domain.ModStack, "transfer_ownership", u.UID, "")); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, notice("Stack ownership transferred successfully."))

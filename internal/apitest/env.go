@@ -158,7 +158,7 @@ func (e *Env) Share(apiKey, userUID string, roleNames ...string) {
 	for _, n := range roleNames {
 		uids = append(uids, e.RoleUID(apiKey, n))
 	}
-	if err := e.Store.Share(context.Background(), apiKey, store.Grants{userUID: uids}, e.Clock.Now()); err != nil {
+	if err := e.Store.Share(context.Background(), apiKey, store.Grants{userUID: uids}, e.Clock.Now(), nil); err != nil {
 		e.T.Fatal(err)
 	}
 }

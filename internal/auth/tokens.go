@@ -42,3 +42,17 @@ func randomHex(n int) string {
 
 // RandomPassword returns a strong generated password (128 random bits).
 func RandomPassword() string { return "Sd-" + randomHex(16) }
+
+// Management and delivery token secrets have a fixed shape a secret scanner
+// can match: "csmt" or "csdt" and 40 lowercase hex digits (160 random
+// bits), i.e. the regular expression \bcs(mt|dt)[0-9a-f]{40}\b.
+const (
+	managementPrefix = "csmt"
+	deliveryPrefix   = "csdt"
+)
+
+// NewManagementSecret mints a management token secret.
+func NewManagementSecret() string { return managementPrefix + randomHex(20) }
+
+// NewDeliverySecret mints a delivery token secret.
+func NewDeliverySecret() string { return deliveryPrefix + randomHex(20) }

@@ -82,8 +82,8 @@ func checkRoles(ctx context.Context, c conn, apiKey string, g Grants) error {
 
 // Share makes each user in g a member of the stack (if not already) and
 // gives them the listed roles in addition to any they hold.
-func (s *Store) Share(ctx context.Context, apiKey string, g Grants, now time.Time) error {
-	return s.tx(ctx, func(c conn) error {
+func (s *Store) Share(ctx context.Context, apiKey string, g Grants, now time.Time, a *domain.AuditEntry) error {
+	return s.txAudit(ctx, a, func(c conn) error {
 		if err := checkRoles(ctx, c, apiKey, g); err != nil {
 			return err
 		}
@@ -112,8 +112,8 @@ func addRoles(ctx context.Context, c conn, apiKey, user string, roles []string) 
 
 // SetRoles replaces the roles of each member in g. Every user must already
 // be a member.
-func (s *Store) SetRoles(ctx context.Context, apiKey string, g Grants) error {
-	return s.tx(ctx, func(c conn) error {
+func (s *Store) SetRoles(ctx context.Context, apiKey string, g Grants, a *domain.AuditEntry) error {
+	return s.txAudit(ctx, a, func(c conn) error {
 		if err := checkRoles(ctx, c, apiKey, g); err != nil {
 			return err
 		}
@@ -144,8 +144,8 @@ func mustBeMember(ctx context.Context, c conn, apiKey, user string) error {
 }
 
 // Unshare removes a member and their roles. The owner cannot be removed.
-func (s *Store) Unshare(ctx context.Context, apiKey, user string) error {
-	return s.tx(ctx, func(c conn) error {
+func (s *Store) Unshare(ctx context.Context, apiKey, user string, a *domain.AuditEntry) error {
+	return s.txAudit(ctx, a, func(c conn) error {
 		st, err := stackByKey(ctx, c, apiKey)
 		if err != nil {
 			return err
@@ -167,8 +167,8 @@ func (s *Store) Unshare(ctx context.Context, apiKey, user string) error {
 
 // TransferOwnership makes user, an existing member, the stack's owner. The
 // previous owner stays a member with the Admin role.
-func (s *Store) TransferOwnership(ctx context.Context, apiKey, user string, now time.Time) error {
-	return s.tx(ctx, func(c conn) error {
+func (s *Store) TransferOwnership(ctx context.Context, apiKey, user string, now time.Time, a *domain.AuditEntry) error {
+	return s.txAudit(ctx, a, func(c conn) error {
 		st, err := stackByKey(ctx, c, apiKey)
 		if err != nil {
 			return err

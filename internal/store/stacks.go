@@ -22,8 +22,8 @@ func scanStack(sc interface{ Scan(...any) error }) (domain.Stack, error) {
 
 // CreateStack adds a stack, makes its owner a member and creates its roles,
 // in one transaction.
-func (s *Store) CreateStack(ctx context.Context, st domain.Stack, roles []domain.Role) error {
-	return s.tx(ctx, func(c conn) error {
+func (s *Store) CreateStack(ctx context.Context, st domain.Stack, roles []domain.Role, a *domain.AuditEntry) error {
+	return s.txAudit(ctx, a, func(c conn) error {
 		_, err := c.exec(ctx, `INSERT INTO stacks (`+stackCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			st.APIKey, st.UID, st.OrgUID, st.Name, st.Description, st.MasterLocale, st.OwnerUID, ms(st.CreatedAt), ms(st.UpdatedAt))
 		if err != nil {
@@ -70,6 +70,7 @@ func stackByKey(ctx context.Context, c conn, apiKey string) (domain.Stack, error
 type Access struct {
 	Member   bool
 	Builtins []domain.Builtin
+	Rules    []domain.Rule // the rules of the user's custom roles
 	RoleUIDs []string
 }
 
@@ -85,20 +86,26 @@ func (s *Store) StackAccess(ctx context.Context, apiKey, userUID string) (Access
 	if !a.Member {
 		return a, nil
 	}
-	rows, err := c.query(ctx, `SELECT r.uid, r.builtin FROM member_roles m JOIN roles r ON r.uid = m.role_uid
+	rows, err := c.query(ctx, `SELECT r.uid, r.builtin, r.rules FROM member_roles m JOIN roles r ON r.uid = m.role_uid
 		WHERE m.api_key = ? AND m.user_uid = ? ORDER BY r.uid`, apiKey, userUID)
 	if err != nil {
 		return a, fmt.Errorf("store: member roles: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var uid, b string
-		if err := rows.Scan(&uid, &b); err != nil {
+		var uid, b, rules string
+		if err := rows.Scan(&uid, &b, &rules); err != nil {
 			return a, fmt.Errorf("store: scan member role: %w", err)
 		}
 		a.RoleUIDs = append(a.RoleUIDs, uid)
 		if b != "" {
 			a.Builtins = append(a.Builtins, domain.Builtin(b))
+			continue
+		}
+		// Stored rules were validated on write; a role whose rules no
+		// longer parse grants nothing rather than failing the request.
+		if rs, err := domain.ParseRules([]byte(rules)); err == nil {
+			a.Rules = append(a.Rules, rs...)
 		}
 	}
 	return a, rows.Err()
@@ -129,9 +136,9 @@ func (s *Store) UserStacks(ctx context.Context, userUID, orgUID string) ([]domai
 }
 
 // UpdateStack reads the stack, lets fn change it and writes it back in one transaction.
-func (s *Store) UpdateStack(ctx context.Context, apiKey string, fn func(st *domain.Stack) error) (domain.Stack, error) {
+func (s *Store) UpdateStack(ctx context.Context, apiKey string, fn func(st *domain.Stack) error, a *domain.AuditEntry) (domain.Stack, error) {
 	var out domain.Stack
-	err := s.tx(ctx, func(c conn) error {
+	err := s.txAudit(ctx, a, func(c conn) error {
 		st, err := stackByKey(ctx, c, apiKey)
 		if err != nil {
 			return err
@@ -151,7 +158,8 @@ func (s *Store) UpdateStack(ctx context.Context, apiKey string, fn func(st *doma
 }
 
 // stackTables lists every table holding per-stack rows, deleted with the stack.
-var stackTables = []string{"member_roles", "roles", "stack_members", "stacks"}
+var stackTables = []string{"member_roles", "roles", "stack_members", "management_tokens", "token_secrets",
+	"delivery_tokens", "environments", "audit_log", "stacks"}
 
 // DeleteStack removes a stack and everything in it.
 func (s *Store) DeleteStack(ctx context.Context, apiKey string) error {

@@ -217,7 +217,7 @@ func testStacks(t *testing.T, s *store.Store) {
 	ctx := context.Background()
 	org, owner := seedOrg(t, s)
 	st, roles := newStack(owner, org)
-	if err := s.CreateStack(ctx, st, roles); err != nil {
+	if err := s.CreateStack(ctx, st, roles, nil); err != nil {
 		t.Fatalf("CreateStack: %v", err)
 	}
 	got, err := s.Stack(ctx, st.APIKey)
@@ -236,7 +236,7 @@ func testStacks(t *testing.T, s *store.Store) {
 	if list, _ := s.UserStacks(ctx, owner.UID, "bltotherorg"); len(list) != 0 {
 		t.Errorf("UserStacks(other org) = %d stacks; want 0", len(list))
 	}
-	up, err := s.UpdateStack(ctx, st.APIKey, func(st *domain.Stack) error { st.Name = "Renamed"; return nil })
+	up, err := s.UpdateStack(ctx, st.APIKey, func(st *domain.Stack) error { st.Name = "Renamed"; return nil }, nil)
 	if err != nil || up.Name != "Renamed" {
 		t.Fatalf("UpdateStack = %+v, %v", up, err)
 	}
@@ -258,22 +258,22 @@ func testSharing(t *testing.T, s *store.Store) {
 	org, owner := seedOrg(t, s)
 	dev := addUser(t, s, org, "dev@example.com")
 	st, roles := newStack(owner, org)
-	if err := s.CreateStack(ctx, st, roles); err != nil {
+	if err := s.CreateStack(ctx, st, roles, nil); err != nil {
 		t.Fatal(err)
 	}
 	admin, developer := roles[0].UID, roles[1].UID
-	wantKind(t, s.Share(ctx, st.APIKey, store.Grants{dev.UID: {"bltnorole"}}, t0), domain.KindInvalid)
+	wantKind(t, s.Share(ctx, st.APIKey, store.Grants{dev.UID: {"bltnorole"}}, t0, nil), domain.KindInvalid)
 	if acc, _ := s.StackAccess(ctx, st.APIKey, dev.UID); acc.Member {
 		t.Fatal("a refused Share added the member")
 	}
-	if err := s.Share(ctx, st.APIKey, store.Grants{dev.UID: {developer}}, t0); err != nil {
+	if err := s.Share(ctx, st.APIKey, store.Grants{dev.UID: {developer}}, t0, nil); err != nil {
 		t.Fatalf("Share: %v", err)
 	}
 	acc, _ := s.StackAccess(ctx, st.APIKey, dev.UID)
 	if !acc.Member || !cmp.Equal(acc.Builtins, []domain.Builtin{domain.RoleDeveloper}) {
 		t.Fatalf("after Share: %+v", acc)
 	}
-	if err := s.SetRoles(ctx, st.APIKey, store.Grants{dev.UID: {admin}}); err != nil {
+	if err := s.SetRoles(ctx, st.APIKey, store.Grants{dev.UID: {admin}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if acc, _ := s.StackAccess(ctx, st.APIKey, dev.UID); !cmp.Equal(acc.Builtins, []domain.Builtin{domain.RoleAdmin}) {
@@ -283,18 +283,18 @@ func testSharing(t *testing.T, s *store.Store) {
 	if err != nil || len(users) != 2 || users[0].IsOwner == users[1].IsOwner {
 		t.Fatalf("StackUsers = %+v, %v", users, err)
 	}
-	wantKind(t, s.Unshare(ctx, st.APIKey, owner.UID), domain.KindInvalid)
-	if err := s.TransferOwnership(ctx, st.APIKey, dev.UID, t0); err != nil {
+	wantKind(t, s.Unshare(ctx, st.APIKey, owner.UID, nil), domain.KindInvalid)
+	if err := s.TransferOwnership(ctx, st.APIKey, dev.UID, t0, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.Stack(ctx, st.APIKey); got.OwnerUID != dev.UID {
 		t.Errorf("owner after transfer = %s", got.OwnerUID)
 	}
-	if err := s.Unshare(ctx, st.APIKey, owner.UID); err != nil {
+	if err := s.Unshare(ctx, st.APIKey, owner.UID, nil); err != nil {
 		t.Fatalf("Unshare former owner: %v", err)
 	}
 	if acc, _ := s.StackAccess(ctx, st.APIKey, owner.UID); acc.Member || len(acc.RoleUIDs) != 0 {
 		t.Errorf("after Unshare: %+v", acc)
 	}
-	wantKind(t, s.SetRoles(ctx, st.APIKey, store.Grants{owner.UID: {admin}}), domain.KindInvalid)
+	wantKind(t, s.SetRoles(ctx, st.APIKey, store.Grants{owner.UID: {admin}}, nil), domain.KindInvalid)
 }
