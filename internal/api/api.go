@@ -18,7 +18,7 @@ type Deps struct {
 	Hasher    *auth.Hasher
 	Log       *slog.Logger
 	Now       func() time.Time
-	BodyLimit int64 // bytes a request body may have
+	BodyLimit int64   // bytes a request body may have
 	RateRead  float64 // per-organization GET requests per second; 0 = off
 	RateWrite float64 // per-organization write requests per second; 0 = off
 }

@@ -95,7 +95,7 @@ func TestStackScenarios(t *testing.T) {
 			{Name: "share as content manager", Method: "POST", Path: "/v3/stacks/share", Headers: hdr("cm", "api_key"),
 				Body: map[string]any{"emails": []any{"outsider@example.com"}}, WantStatus: 403, WantCode: 162},
 			{Name: "developer shares with the Admin role", Method: "POST", Path: "/v3/stacks/share", Headers: hdr("dev", "api_key"),
-				Body: map[string]any{"emails": []any{"outsider@example.com"}, "roles": map[string]any{"outsider@example.com": []any{"{admin_role}"}}},
+				Body:       map[string]any{"emails": []any{"outsider@example.com"}, "roles": map[string]any{"outsider@example.com": []any{"{admin_role}"}}},
 				WantStatus: 403, WantCode: 162},
 			{Name: "share unknown email", Method: "POST", Path: "/v3/stacks/share", Headers: hdr("admin", "api_key"),
 				Body: map[string]any{"emails": []any{"outsider@example.com", "ghost@example.com"}}, WantStatus: 422,
