@@ -16,6 +16,7 @@ type Deps struct {
 	Store     *store.Store
 	Auth      *auth.Authenticator
 	Hasher    *auth.Hasher
+	Box       *auth.Box // seals delivery token secrets
 	Log       *slog.Logger
 	Now       func() time.Time
 	BodyLimit int64   // bytes a request body may have
@@ -48,11 +49,14 @@ func New(d Deps) http.Handler {
 	return a.middleware(r, "cma")
 }
 
-// NewCDA returns the Content Delivery API handler. Its routes arrive with
-// the content issue; until then every path is a JSON 404.
+// NewCDA returns the Content Delivery API handler: read-only routes opened
+// by delivery tokens (cda.go).
 func NewCDA(d Deps) http.Handler {
 	a := &API{Deps: d}
 	r := chi.NewRouter()
+	for _, rt := range a.cdaRoutes() {
+		r.Method("GET", rt.path, a.serveCDA(rt))
+	}
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) { writeError(w, r, a.Log, errNoRoute()) })
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { writeError(w, r, a.Log, errMethod()) })
 	return a.middleware(r, "cda")

@@ -146,22 +146,3 @@ func (a *API) assignRoles(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 	writeJSON(w, http.StatusOK, map[string]any{"notice": "The roles were applied successfully.", "users": users})
 	return nil
 }
-
-// listRoles is GET /v3/roles.
-func (a *API) listRoles(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
-	p, err := parseList(r)
-	if err != nil {
-		return err
-	}
-	roles, err := a.Store.Roles(r.Context(), rc.stack.APIKey)
-	if err != nil {
-		return err
-	}
-	withRules := r.URL.Query().Get("include_rules") == "true"
-	items := make([]map[string]any, 0, len(roles))
-	for _, role := range roles {
-		items = append(items, roleJSON(role, withRules))
-	}
-	writeJSON(w, http.StatusOK, listBody("roles", items, p))
-	return nil
-}

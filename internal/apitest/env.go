@@ -72,7 +72,7 @@ func New(t testing.TB, e storetest.Engine) *Env {
 	clock := &Clock{t: time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)}
 	logs := &bytes.Buffer{}
 	log := slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil))
-	deps := api.Deps{Store: st, Auth: core.Authenticator(clock.Now), Hasher: core.Hasher, Log: log, Now: clock.Now, BodyLimit: 64 << 10}
+	deps := api.Deps{Store: st, Auth: core.Authenticator(clock.Now), Hasher: core.Hasher, Box: core.Box, Log: log, Now: clock.Now, BodyLimit: 64 << 10}
 	env := &Env{T: t, Handler: api.New(deps), CDA: api.NewCDA(deps), Store: st, Core: core, Clock: clock, Vars: map[string]string{}, Logs: logs}
 	owner := env.newUser("owner@example.com")
 	org := domain.Organization{UID: domain.NewUID(), Name: "Test Org", OwnerUID: owner.UID, CreatedAt: clock.Now(), UpdatedAt: clock.Now()}

@@ -25,12 +25,19 @@ func serve(ctx context.Context, env Env, args []string) error {
 	ownerPassword := f.str("owner-password", "", "password of the first owner, on first start (default: generated and printed once)")
 	bodyLimit := f.str("body-limit", "10485760", "largest request body in bytes")
 	logLevel := f.str("log-level", "info", "debug, info, warn or error")
+	rateRead := f.str("rate-limit-read", "0", "per-organization GET requests per second (0 = off)")
+	rateWrite := f.str("rate-limit-write", "0", "per-organization write requests per second (0 = off)")
 	if err := f.Parse(args); err != nil {
 		return err
 	}
 	limit, err := strconv.ParseInt(*bodyLimit, 10, 64)
 	if err != nil || limit <= 0 {
 		return fmt.Errorf("--body-limit must be a positive number of bytes, not %q", *bodyLimit)
+	}
+	rr, err1 := strconv.ParseFloat(*rateRead, 64)
+	rw, err2 := strconv.ParseFloat(*rateWrite, 64)
+	if err1 != nil || err2 != nil || rr < 0 || rw < 0 {
+		return fmt.Errorf("--rate-limit-read and --rate-limit-write must be non-negative numbers")
 	}
 	log, err := newLogger(env.Stderr, *logLevel)
 	if err != nil {
@@ -44,7 +51,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 		Addr: *addr, CDAAddr: *cdaAddr, DataDir: *st.data, Database: *st.database,
 		TLSCert: *cert, TLSKey: *key, PublicURL: *publicURL, SecretKey: *st.secretKey,
 		OrgName: *orgName, OwnerEmail: *ownerEmail, OwnerPassword: *ownerPassword,
-		BodyLimit: limit, PasswordCost: cost, Logger: log, Out: env.Stdout,
+		BodyLimit: limit, PasswordCost: cost, Logger: log, Out: env.Stdout, RateRead: rr, RateWrite: rw,
 	})
 	if err != nil {
 		return err

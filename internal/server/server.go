@@ -32,6 +32,8 @@ type Config struct {
 	OwnerEmail        string
 	OwnerPassword     string
 	BodyLimit         int64
+	RateRead          float64 // per-organization GET requests per second; 0 = off
+	RateWrite         float64
 	PasswordCost      auth.Params
 	Logger            *slog.Logger
 	Now               func() time.Time // nil: time.Now
@@ -65,8 +67,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.Close()
 		return nil, err
 	}
-	deps := api.Deps{Store: core.Store, Auth: core.Authenticator(cfg.Now), Hasher: core.Hasher,
-		Log: cfg.Logger, Now: cfg.Now, BodyLimit: cfg.BodyLimit}
+	deps := api.Deps{Store: core.Store, Auth: core.Authenticator(cfg.Now), Hasher: core.Hasher, Box: core.Box,
+		Log: cfg.Logger, Now: cfg.Now, BodyLimit: cfg.BodyLimit, RateRead: cfg.RateRead, RateWrite: cfg.RateWrite}
 	s.cma = newHTTPServer(api.New(deps), cfg.Logger)
 	s.cda = newHTTPServer(api.NewCDA(deps), cfg.Logger)
 	if err := s.listen(); err != nil {

@@ -157,14 +157,19 @@ func (s *Store) UpdateStack(ctx context.Context, apiKey string, fn func(st *doma
 	return out, err
 }
 
-// stackTables lists every table holding per-stack rows, deleted with the stack.
+// stackTables lists every table holding per-stack rows (in an api_key
+// column), deleted with the stack; "stacks" itself goes last.
 var stackTables = []string{"member_roles", "roles", "stack_members", "management_tokens", "token_secrets",
-	"delivery_tokens", "environments", "audit_log", "stacks"}
+	"delivery_tokens", "environments", "audit_log"}
+
+// registerStackTables adds tables with an api_key column to those a stack
+// deletion clears; resource files call it from init.
+func registerStackTables(names ...string) { stackTables = append(stackTables, names...) }
 
 // DeleteStack removes a stack and everything in it.
 func (s *Store) DeleteStack(ctx context.Context, apiKey string) error {
 	return s.tx(ctx, func(c conn) error {
-		for _, t := range stackTables {
+		for _, t := range append(stackTables, "stacks") {
 			if _, err := c.exec(ctx, `DELETE FROM `+t+` WHERE api_key = ?`, apiKey); err != nil {
 				return fmt.Errorf("store: delete stack rows from %s: %w", t, err)
 			}
