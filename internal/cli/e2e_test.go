@@ -109,7 +109,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	resp.Body.Close()
 	resp, err = client.Get("https://" + cdaAddr + "/v3/content_types")
-	if err != nil || resp.StatusCode != 404 {
+	if err != nil || resp.StatusCode != 412 { // no api_key
 		t.Fatalf("CDA listener: %v %v", resp, err)
 	}
 	resp.Body.Close()
