@@ -31,8 +31,22 @@ func (a *API) serve(rt route) http.Handler {
 		}
 		if err != nil {
 			writeError(w, r, a.Log, err)
+			return
 		}
+		a.touchToken(r, rc)
 	})
+}
+
+// touchToken records a management token's use after a request succeeded
+// (a refused or failed request writes nothing), at most once a minute.
+func (a *API) touchToken(r *http.Request, rc *reqCtx) {
+	now := a.Now()
+	if rc == nil || rc.token == nil || now.UnixMilli()-rc.token.LastUsedAt < touchEvery.Milliseconds() {
+		return
+	}
+	if err := a.Store.TouchManagementToken(r.Context(), rc.token.UID, now); err != nil {
+		a.Log.WarnContext(r.Context(), "could not record token use", "token_uid", rc.token.UID, "err", err)
+	}
 }
 
 // authorize settles who is calling and whether they may, in the order the
@@ -117,11 +131,6 @@ func (a *API) authenticateToken(r *http.Request, secret string, rc *reqCtx) erro
 	_, scope, err := domain.ParseScope(t.Scope)
 	if err != nil {
 		return domain.ErrUnauthorized("authorization") // a token whose stored scope is unusable grants nothing
-	}
-	if now.UnixMilli()-t.LastUsedAt >= touchEvery.Milliseconds() {
-		if err := a.Store.TouchManagementToken(r.Context(), t.UID, now); err != nil {
-			a.Log.WarnContext(r.Context(), "could not record token use", "token_uid", t.UID, "err", err)
-		}
 	}
 	rc.token = &t
 	rc.principal = domain.Principal{Kind: domain.CredManagement, Token: scope}

@@ -55,6 +55,7 @@ type Env struct {
 	OrgUID  string
 	Vars    map[string]string // placeholders for scenarios: {name} in paths, headers and bodies
 	Logs    *bytes.Buffer     // everything the API logged
+	DataDir string            // the data folder (SQLite file, secret key)
 }
 
 // Password is the password of every user the helpers create.
@@ -64,16 +65,36 @@ const Password = "Passw0rd!"
 // organization whose owner is owner@example.com.
 func New(t testing.TB, e storetest.Engine) *Env {
 	t.Helper()
-	st, _, _ := e.Open(t)
-	core, err := server.NewCore(st, []byte("test-secret-key-0123456789abcdef"), auth.TestParams)
+	st, _, dir := e.Open(t)
+	env := NewOn(t, st, dir, Start)
+	env.bootstrap()
+	return env
+}
+
+// Start is the time every test clock starts at.
+var Start = time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+
+// SecretKey is the server secret key of every test environment.
+var SecretKey = []byte("test-secret-key-0123456789abcdef")
+
+// NewOn starts the API on an open store (already seeded or not) with its
+// clock at now. It does not bootstrap.
+func NewOn(t testing.TB, st *store.Store, dir string, now time.Time) *Env {
+	t.Helper()
+	core, err := server.NewCore(st, SecretKey, auth.TestParams)
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := &Clock{t: time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)}
+	clock := &Clock{t: now}
 	logs := &bytes.Buffer{}
 	log := slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil))
 	deps := api.Deps{Store: st, Auth: core.Authenticator(clock.Now), Hasher: core.Hasher, Box: core.Box, Log: log, Now: clock.Now, BodyLimit: 64 << 10}
-	env := &Env{T: t, Handler: api.New(deps), CDA: api.NewCDA(deps), Store: st, Core: core, Clock: clock, Vars: map[string]string{}, Logs: logs}
+	return &Env{T: t, Handler: api.New(deps), CDA: api.NewCDA(deps), Store: st, Core: core, Clock: clock, Vars: map[string]string{}, Logs: logs, DataDir: dir}
+}
+
+// bootstrap creates the organization and its owner, owner@example.com.
+func (env *Env) bootstrap() {
+	t, st, clock := env.T, env.Store, env.Clock
 	owner := env.newUser("owner@example.com")
 	org := domain.Organization{UID: domain.NewUID(), Name: "Test Org", OwnerUID: owner.UID, CreatedAt: clock.Now(), UpdatedAt: clock.Now()}
 	if _, err := st.Bootstrap(context.Background(), org, owner); err != nil {
@@ -81,7 +102,6 @@ func New(t testing.TB, e storetest.Engine) *Env {
 	}
 	env.OrgUID = org.UID
 	env.Vars["org"] = org.UID
-	return env
 }
 
 type lockedWriter struct {

@@ -17,6 +17,8 @@ type dialect struct {
 	// forUpdate locks rows read for a read-modify-write. SQLite needs none:
 	// its write transactions start IMMEDIATE and so already hold the lock.
 	forUpdate string
+	// tables lists the user tables of the current database or schema.
+	tables string
 }
 
 // rebind turns ? placeholders into $n for PostgreSQL. Results are cached,
