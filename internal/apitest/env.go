@@ -67,7 +67,7 @@ func New(t testing.TB, e storetest.Engine) *Env {
 	t.Helper()
 	st, _, dir := e.Open(t)
 	env := NewOn(t, st, dir, Start)
-	env.bootstrap()
+	env.Bootstrap()
 	return env
 }
 
@@ -92,8 +92,8 @@ func NewOn(t testing.TB, st *store.Store, dir string, now time.Time) *Env {
 	return &Env{T: t, Handler: api.New(deps), CDA: api.NewCDA(deps), Store: st, Core: core, Clock: clock, Vars: map[string]string{}, Logs: logs, DataDir: dir}
 }
 
-// bootstrap creates the organization and its owner, owner@example.com.
-func (env *Env) bootstrap() {
+// Bootstrap creates the organization and its owner, owner@example.com.
+func (env *Env) Bootstrap() {
 	t, st, clock := env.T, env.Store, env.Clock
 	owner := env.newUser("owner@example.com")
 	org := domain.Organization{UID: domain.NewUID(), Name: "Test Org", OwnerUID: owner.UID, CreatedAt: clock.Now(), UpdatedAt: clock.Now()}
