@@ -135,7 +135,9 @@ var matrixRows = []matrixRow{
 // moreMatrixRows are the rows of later modules, added from their own files.
 var moreMatrixRows []matrixRow
 
-func allMatrixRows() []matrixRow { return append(append([]matrixRow{}, matrixRows...), moreMatrixRows...) }
+func allMatrixRows() []matrixRow {
+	return append(append([]matrixRow{}, matrixRows...), moreMatrixRows...)
+}
 
 // TestMatrixCoversEveryRoute fails for a route without an expectation row
 // and for a row without a route.
