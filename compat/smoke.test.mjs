@@ -137,6 +137,45 @@ describe('CMA SDK smoke against stackd', { timeout: 120_000 }, () => {
       { status: 412, errorCode: 109 })
   })
 
+  it('creates a management token as the owner; the secret is shown once', async () => {
+    const apiKey = need(state.apiKey, 'stack api_key')
+    const token = await expectOk('create management token', () =>
+      ownerClient.stack({ api_key: apiKey }).managementToken().create({
+        token: {
+          name: 'smoke',
+          description: 'compat smoke',
+          scope: [
+            { module: 'environment', acl: { read: true, write: true } },
+            { module: 'branch', branches: ['main'], acl: { read: true } }
+          ],
+          expires_on: '2099-01-01',
+          is_email_notification_enabled: false
+        }
+      }))
+    assert.equal(token.name, 'smoke')
+    assert.match(token.token, /^csmt[0-9a-f]{40}$/)
+    state.mgmtSecret = token.token
+    const list = await expectOk('list management tokens', () =>
+      ownerClient.stack({ api_key: apiKey }).managementToken().query().find())
+    assert.ok(list.items.length >= 1, 'the new token is listed')
+    for (const t of list.items) assert.equal(t.token, undefined, 'a listed token shows its secret')
+  })
+
+  it('uses the management token in a client of its own', async () => {
+    const apiKey = need(state.apiKey, 'stack api_key')
+    const secret = need(state.mgmtSecret, 'management token')
+    // The SDK keeps a management token for every later call of its client:
+    // a separate client keeps the owner's session apart (official-clients.md §1.4).
+    const tokenStack = newClient().stack({ api_key: apiKey, management_token: secret })
+    const env = await expectOk('token creates an environment', () =>
+      tokenStack.environment().create({ environment: { name: 'development', urls: [{ locale: 'en-us', url: 'http://example.test/' }] } }))
+    assert.equal(env.name, 'development')
+    const envs = await expectOk('token lists environments', () => tokenStack.environment().query({ include_count: true }).find())
+    assert.equal(envs.count, 1)
+    assert.equal(envs.items[0].name, 'development')
+    await expectReject('token fetches the stack', () => tokenStack.fetch(), { status: 403, errorCode: 162 })
+  })
+
   it('logs out, and the old authtoken stops working', async () => {
     const user = need(state.user, 'owner login')
     const res = await expectOk('owner logout', () => ownerClient.logout())
