@@ -80,7 +80,15 @@ fi
 
 # --- b. Go -----------------------------------------------------------------------------------
 stage "go vet" go vet ./...
-stage "go test ($pg_label)" go test -count=1 -timeout 20m "$@" ./...
+# go_test runs the suite verbosely but prints only what matters: failures with
+# their output, the per-package summary lines, and the test logs that report
+# counts (e.g. "permission matrix: N cells checked").
+go_test() {
+  set -o pipefail
+  go test -count=1 -timeout 20m -v "$@" ./... 2>&1 |
+    grep -v -E '^(=== (RUN|PAUSE|CONT|NAME)|\s*--- (PASS|SKIP)|PASS$)'
+}
+stage "go test ($pg_label)" go_test "$@"
 
 # --- c./d. compat: the built server driven by the official SDK -------------------------------
 # start_server serves $TMP/data over TLS on CMA_PORT/CDA_PORT and waits for /healthz.
