@@ -56,6 +56,7 @@ type Env struct {
 	Vars    map[string]string // placeholders for scenarios: {name} in paths, headers and bodies
 	Logs    *bytes.Buffer     // everything the API logged
 	DataDir string            // the data folder (SQLite file, secret key)
+	deps    api.Deps
 }
 
 // Password is the password of every user the helpers create.
@@ -89,7 +90,26 @@ func NewOn(t testing.TB, st *store.Store, dir string, now time.Time) *Env {
 	logs := &bytes.Buffer{}
 	log := slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil))
 	deps := api.Deps{Store: st, Auth: core.Authenticator(clock.Now), Hasher: core.Hasher, Box: core.Box, Log: log, Now: clock.Now, BodyLimit: 64 << 10}
-	return &Env{T: t, Handler: api.New(deps), CDA: api.NewCDA(deps), Store: st, Core: core, Clock: clock, Vars: map[string]string{}, Logs: logs, DataDir: dir}
+	return &Env{T: t, Handler: api.New(deps), CDA: api.NewCDA(deps), Store: st, Core: core, Clock: clock, Vars: map[string]string{}, Logs: logs, DataDir: dir, deps: deps}
+}
+
+// Deps returns the dependencies the handlers were built with, so a test
+// can build another handler with different settings.
+func Deps(e *Env) api.Deps { return e.deps }
+
+// Raw sends one request and returns the recorder, for tests of headers.
+func Raw(e *Env, method, path string, headers map[string]string, body string) *httptest.ResponseRecorder {
+	e.T.Helper()
+	req := httptest.NewRequest(method, e.Expand(path), strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range headers {
+		req.Header.Set(k, e.Expand(v))
+	}
+	rec := httptest.NewRecorder()
+	e.Handler.ServeHTTP(rec, req)
+	return rec
 }
 
 // Bootstrap creates the organization and its owner, owner@example.com.
