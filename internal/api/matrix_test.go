@@ -125,6 +125,12 @@ var matrixRows = []matrixRow{
 	{"DELETE /v3/environments/{environment_name}", "/v3/environments/staging", nil, nil,
 		"200 200 200 403 403 403 412 200 403 403 403 401 401 401 401 401"},
 
+	// Branches: every member and every token scoped to the branch reads them.
+	{"GET /v3/stacks/branches", "/v3/stacks/branches", nil, nil,
+		"200 200 200 200 200 200 412 200 200 200 403 401 401 401 401 401"},
+	{"GET /v3/stacks/branches/{branch_uid}", "/v3/stacks/branches/main", nil, nil,
+		"200 200 200 200 200 200 412 200 200 200 403 401 401 401 401 401"},
+
 	// Audit log: owner, admin, developer, and any token with a read scope.
 	{"GET /v3/audit-logs", "/v3/audit-logs", nil, nil,
 		"200 200 200 403 403 403 412 200 200 200 403 401 401 401 401 401"},

@@ -46,7 +46,7 @@ func perm(m domain.Module, a domain.Action) domain.Permission {
 // routes in its own routes_*.go file.
 func (a *API) routeTable() []route {
 	var all []route
-	for _, group := range [][]route{a.coreRoutes(), a.tokenRoutes(), a.contentRoutes(), a.publishRoutes(), a.assetRoutes(),
+	for _, group := range [][]route{a.coreRoutes(), a.tokenRoutes(), a.branchRoutes(), a.contentRoutes(), a.publishRoutes(), a.assetRoutes(),
 		a.workflowRoutes(), a.extraRoutes()} {
 		all = append(all, group...)
 	}

@@ -120,7 +120,7 @@ func decideUser(p Principal, perm Permission, t Target) bool {
 
 // memberRight is what every member of a stack may do, with or without a role.
 func memberRight(perm Permission) bool {
-	return perm.Action == ActRead && (perm.Module == ModStack || perm.Module == ModStackUsers)
+	return perm.Action == ActRead && (perm.Module == ModStack || perm.Module == ModStackUsers || perm.Module == ModBranch)
 }
 
 // builtinAllows holds the rights of the built-in roles (spec §5.1).
