@@ -18,6 +18,7 @@ import (
 	"github.com/stackd/stackd/internal/api"
 	"github.com/stackd/stackd/internal/auth"
 	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/jobs"
 	"github.com/stackd/stackd/internal/store"
 )
 
@@ -44,6 +45,7 @@ type Config struct {
 type Server struct {
 	cfg      Config
 	store    *store.Store
+	runner   *jobs.Runner
 	cma, cda *http.Server
 	lnCMA    net.Listener
 	lnCDA    net.Listener
@@ -69,6 +71,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	deps := api.Deps{Store: core.Store, Auth: core.Authenticator(cfg.Now), Hasher: core.Hasher, Box: core.Box,
 		Log: cfg.Logger, Now: cfg.Now, BodyLimit: cfg.BodyLimit, RateRead: cfg.RateRead, RateWrite: cfg.RateWrite}
+	s.runner = &jobs.Runner{Store: core.Store, Handlers: api.JobHandlers(deps), Now: cfg.Now, Log: cfg.Logger,
+		Interval: time.Second, Lease: 2 * time.Minute, Worker: jobs.NewWorkerName()}
 	s.cma = newHTTPServer(api.New(deps), cfg.Logger)
 	s.cda = newHTTPServer(api.NewCDA(deps), cfg.Logger)
 	if err := s.listen(); err != nil {
@@ -119,6 +123,10 @@ func (s *Server) CDAAddr() string { return s.lnCDA.Addr().String() }
 // finish (up to 30 s) and returns.
 func (s *Server) Run(ctx context.Context) error {
 	errc := make(chan error, 2)
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	jobsDone := make(chan struct{})
+	go func() { s.runner.Run(jobsCtx); close(jobsDone) }()
+	defer func() { stopJobs(); <-jobsDone }()
 	go func() { errc <- s.cma.Serve(s.lnCMA) }()
 	go func() { errc <- s.cda.Serve(s.lnCDA) }()
 	s.cfg.Logger.Info("stackd listening", "cma", s.CMAAddr(), "cda", s.CDAAddr(), "tls", s.cfg.TLSCert != "", "engine", s.store.Engine())

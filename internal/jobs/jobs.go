@@ -1,0 +1,93 @@
+// Package jobs runs background work that must happen exactly once across
+// every stackd instance on a database: scheduled publishing and bulk
+// operations. Jobs are claimed in the database with a lease; a handler
+// commits its effects and the job's completion in one transaction
+// (store.TxJob), so a crash before the commit leaves the job to be claimed
+// again, and a commit can happen only once.
+package jobs
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/store"
+)
+
+// Handler does one job. worker names the claim the handler must pass to
+// store.TxJob when it commits.
+type Handler func(ctx context.Context, j domain.Job, worker string) error
+
+// Runner claims due jobs and runs their handlers.
+type Runner struct {
+	Store    *store.Store
+	Handlers map[string]Handler
+	Now      func() time.Time
+	Log      *slog.Logger
+	Interval time.Duration // how often to look for due jobs
+	Lease    time.Duration // how long a claim lasts before another worker may take over
+	Worker   string        // this runner's name in claims
+}
+
+// NewWorkerName returns a claim name unique to this process.
+func NewWorkerName() string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b))
+}
+
+// Run looks for due jobs every Interval until ctx ends.
+func (r *Runner) Run(ctx context.Context) {
+	t := time.NewTicker(r.Interval)
+	defer t.Stop()
+	for {
+		if _, err := r.Tick(ctx); err != nil && ctx.Err() == nil {
+			r.Log.Warn("job runner", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Tick claims the jobs due now and runs them, one after another. It
+// returns how many it ran.
+func (r *Runner) Tick(ctx context.Context) (int, error) {
+	now := r.Now()
+	claimed, err := r.Store.ClaimJobs(ctx, r.Worker, now, r.Lease, 20)
+	for _, j := range claimed {
+		r.run(ctx, j)
+	}
+	return len(claimed), err
+}
+
+func (r *Runner) run(ctx context.Context, j domain.Job) {
+	h, ok := r.Handlers[j.Kind]
+	if !ok {
+		_ = r.Store.FinishJob(ctx, j.UID, r.Worker, domain.JobFailed, nil, "no handler for job kind "+j.Kind, r.Now())
+		return
+	}
+	err := h(ctx, j, r.Worker)
+	switch {
+	case err == nil:
+		r.Log.Info("job done", "job", j.UID, "kind", j.Kind, "stack", j.APIKey)
+	case errors.Is(err, store.ErrClaimLost):
+		r.Log.Warn("job claim lost to another worker", "job", j.UID)
+	default:
+		now := r.Now()
+		r.Log.Warn("job failed; will retry", "job", j.UID, "kind", j.Kind, "attempt", j.Attempts, "err", err)
+		backoff := time.Duration(j.Attempts) * 10 * time.Second
+		if rerr := r.Store.RetryJob(ctx, j, r.Worker, err.Error(), now.Add(backoff), now); rerr != nil {
+			r.Log.Warn("job retry", "job", j.UID, "err", rerr)
+		}
+	}
+}
