@@ -41,7 +41,7 @@ func insertAudit(ctx context.Context, c conn, a domain.AuditEntry) error {
 	return nil
 }
 
-func scanAudit(sc interface{ Scan(...any) error }) (domain.AuditEntry, error) {
+func scanAudit(sc scanner) (domain.AuditEntry, error) {
 	var a domain.AuditEntry
 	var created int64
 	err := sc.Scan(&a.UID, &a.APIKey, &a.Module, &a.EventType, &a.RequestID, &a.RemoteAddr, &a.ActorKind, &a.UserUID,
@@ -65,21 +65,9 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]domain.AuditEntr
 	if err := c.row(ctx, `SELECT COUNT(*) FROM audit_log WHERE api_key = ? AND created_at >= ?`, f.APIKey, f.Since).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count audit items: %w", err)
 	}
-	rows, err := c.query(ctx, `SELECT `+auditCols+` FROM audit_log WHERE api_key = ? AND created_at >= ?
+	items, err := queryList(ctx, c, "audit items", scanAudit, `SELECT `+auditCols+` FROM audit_log WHERE api_key = ? AND created_at >= ?
 		ORDER BY created_at DESC, uid DESC LIMIT ? OFFSET ?`, f.APIKey, f.Since, f.Limit, f.Skip)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: list audit items: %w", err)
-	}
-	defer rows.Close()
-	out := []domain.AuditEntry{}
-	for rows.Next() {
-		a, err := scanAudit(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("store: scan audit item: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, total, rows.Err()
+	return items, total, err
 }
 
 // AuditItem returns one audit item of a stack.

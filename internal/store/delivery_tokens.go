@@ -13,7 +13,7 @@ import (
 
 const dtCols = `uid, api_key, name, description, environment_uid, scope, hash, sealed, created_by, updated_by, created_at, updated_at`
 
-func scanDT(sc interface{ Scan(...any) error }) (domain.DeliveryToken, error) {
+func scanDT(sc scanner) (domain.DeliveryToken, error) {
 	var t domain.DeliveryToken
 	var scope, sealed string
 	var created, updated int64
@@ -44,20 +44,7 @@ func (s *Store) CreateDeliveryToken(ctx context.Context, t domain.DeliveryToken,
 
 // DeliveryTokens lists a stack's delivery tokens.
 func (s *Store) DeliveryTokens(ctx context.Context, apiKey string) ([]domain.DeliveryToken, error) {
-	rows, err := s.read().query(ctx, `SELECT `+dtCols+` FROM delivery_tokens WHERE api_key = ? ORDER BY created_at, uid`, apiKey)
-	if err != nil {
-		return nil, fmt.Errorf("store: list delivery tokens: %w", err)
-	}
-	defer rows.Close()
-	out := []domain.DeliveryToken{}
-	for rows.Next() {
-		t, err := scanDT(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: scan delivery token: %w", err)
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return queryList(ctx, s.read(), "delivery tokens", scanDT, `SELECT `+dtCols+` FROM delivery_tokens WHERE api_key = ? ORDER BY created_at, uid`, apiKey)
 }
 
 // DeliveryToken returns one delivery token of a stack.

@@ -12,7 +12,7 @@ import (
 
 const envCols = `uid, api_key, name, urls, servers, deploy_content, created_by, updated_by, created_at, updated_at`
 
-func scanEnv(sc interface{ Scan(...any) error }) (domain.Environment, error) {
+func scanEnv(sc scanner) (domain.Environment, error) {
 	var e domain.Environment
 	var urls, servers string
 	var created, updated int64
@@ -49,20 +49,7 @@ func (s *Store) CreateEnvironment(ctx context.Context, e domain.Environment, a *
 
 // Environments lists a stack's environments.
 func (s *Store) Environments(ctx context.Context, apiKey string) ([]domain.Environment, error) {
-	rows, err := s.read().query(ctx, `SELECT `+envCols+` FROM environments WHERE api_key = ? ORDER BY created_at, uid`, apiKey)
-	if err != nil {
-		return nil, fmt.Errorf("store: list environments: %w", err)
-	}
-	defer rows.Close()
-	out := []domain.Environment{}
-	for rows.Next() {
-		e, err := scanEnv(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: scan environment: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return queryList(ctx, s.read(), "environments", scanEnv, `SELECT `+envCols+` FROM environments WHERE api_key = ? ORDER BY created_at, uid`, apiKey)
 }
 
 // Environment returns the environment named name (or with that uid).

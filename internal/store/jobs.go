@@ -15,7 +15,7 @@ func init() { registerStackTables("jobs") }
 
 const jobCols = `uid, api_key, kind, payload, status, run_at, claimed_by, claim_until, attempts, result, error, created_by, created_at, updated_at`
 
-func scanJob(sc interface{ Scan(...any) error }) (domain.Job, error) {
+func scanJob(sc scanner) (domain.Job, error) {
 	var j domain.Job
 	var payload, result string
 	var runAt, claimUntil, created, updated int64
@@ -81,21 +81,9 @@ func (s *Store) Jobs(ctx context.Context, f JobFilter) ([]domain.Job, int, error
 	if err := c.row(ctx, `SELECT COUNT(*) FROM jobs WHERE `+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count jobs: %w", err)
 	}
-	rows, err := c.query(ctx, `SELECT `+jobCols+` FROM jobs WHERE `+where+` ORDER BY created_at DESC, uid DESC LIMIT ? OFFSET ?`,
+	out, err := queryList(ctx, c, "jobs", scanJob, `SELECT `+jobCols+` FROM jobs WHERE `+where+` ORDER BY created_at DESC, uid DESC LIMIT ? OFFSET ?`,
 		append(args, f.Limit, f.Skip)...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: list jobs: %w", err)
-	}
-	defer rows.Close()
-	out := []domain.Job{}
-	for rows.Next() {
-		j, err := scanJob(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("store: scan job: %w", err)
-		}
-		out = append(out, j)
-	}
-	return out, total, rows.Err()
+	return out, total, err
 }
 
 // ClaimJobs claims up to limit jobs that are due at now (queued with run_at

@@ -12,7 +12,7 @@ import (
 
 const orgCols = `uid, name, owner_uid, created_at, updated_at`
 
-func scanOrg(sc interface{ Scan(...any) error }) (domain.Organization, error) {
+func scanOrg(sc scanner) (domain.Organization, error) {
 	var o domain.Organization
 	var created, updated int64
 	err := sc.Scan(&o.UID, &o.Name, &o.OwnerUID, &created, &updated)

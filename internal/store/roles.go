@@ -12,7 +12,7 @@ import (
 
 const roleCols = `uid, api_key, name, description, builtin, rules, created_by, updated_by, created_at, updated_at`
 
-func scanRole(sc interface{ Scan(...any) error }) (domain.Role, error) {
+func scanRole(sc scanner) (domain.Role, error) {
 	var r domain.Role
 	var b, rules string
 	var created, updated int64
@@ -40,20 +40,7 @@ func insertRole(ctx context.Context, c conn, r domain.Role) error {
 
 // Roles lists the roles of a stack, built-in first.
 func (s *Store) Roles(ctx context.Context, apiKey string) ([]domain.Role, error) {
-	rows, err := s.read().query(ctx, `SELECT `+roleCols+` FROM roles WHERE api_key = ? ORDER BY created_at, uid`, apiKey)
-	if err != nil {
-		return nil, fmt.Errorf("store: list roles: %w", err)
-	}
-	defer rows.Close()
-	out := []domain.Role{}
-	for rows.Next() {
-		r, err := scanRole(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: scan role: %w", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryList(ctx, s.read(), "roles", scanRole, `SELECT `+roleCols+` FROM roles WHERE api_key = ? ORDER BY created_at, uid`, apiKey)
 }
 
 func errRoleNotFound() *domain.Error { return domain.ErrNotFound("role", "uid") }

@@ -12,7 +12,7 @@ import (
 
 const stackCols = `api_key, uid, org_uid, name, description, master_locale, owner_uid, created_at, updated_at`
 
-func scanStack(sc interface{ Scan(...any) error }) (domain.Stack, error) {
+func scanStack(sc scanner) (domain.Stack, error) {
 	var st domain.Stack
 	var created, updated int64
 	err := sc.Scan(&st.APIKey, &st.UID, &st.OrgUID, &st.Name, &st.Description, &st.MasterLocale, &st.OwnerUID, &created, &updated)
@@ -119,20 +119,7 @@ func (s *Store) UserStacks(ctx context.Context, userUID, orgUID string) ([]domai
 		q += ` AND s.org_uid = ?`
 		args = append(args, orgUID)
 	}
-	rows, err := s.read().query(ctx, q+` ORDER BY s.created_at, s.api_key`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: user stacks: %w", err)
-	}
-	defer rows.Close()
-	out := []domain.Stack{}
-	for rows.Next() {
-		st, err := scanStack(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: scan stack: %w", err)
-		}
-		out = append(out, st)
-	}
-	return out, rows.Err()
+	return queryList(ctx, s.read(), "stacks", scanStack, q+` ORDER BY s.created_at, s.api_key`, args...)
 }
 
 // UpdateStack reads the stack, lets fn change it and writes it back in one transaction.

@@ -14,7 +14,7 @@ import (
 const mtCols = `uid, api_key, name, description, scope, expires_at, email_notify, rate_limit_enabled, rate_read, rate_write,
 	last_used_at, created_by, updated_by, created_at, updated_at`
 
-func scanMT(sc interface{ Scan(...any) error }) (domain.ManagementToken, error) {
+func scanMT(sc scanner) (domain.ManagementToken, error) {
 	var t domain.ManagementToken
 	var scope string
 	var created, updated int64
@@ -65,20 +65,7 @@ func insertSecret(ctx context.Context, c conn, hash, tokenUID, apiKey string, ex
 
 // ManagementTokens lists a stack's management tokens, oldest first.
 func (s *Store) ManagementTokens(ctx context.Context, apiKey string) ([]domain.ManagementToken, error) {
-	rows, err := s.read().query(ctx, `SELECT `+mtCols+` FROM management_tokens WHERE api_key = ? ORDER BY created_at, uid`, apiKey)
-	if err != nil {
-		return nil, fmt.Errorf("store: list management tokens: %w", err)
-	}
-	defer rows.Close()
-	out := []domain.ManagementToken{}
-	for rows.Next() {
-		t, err := scanMT(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: scan management token: %w", err)
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return queryList(ctx, s.read(), "management tokens", scanMT, `SELECT `+mtCols+` FROM management_tokens WHERE api_key = ? ORDER BY created_at, uid`, apiKey)
 }
 
 // ManagementToken returns one management token of a stack.

@@ -14,7 +14,7 @@ import (
 const userCols = `uid, email, username, first_name, last_name, password_hash, tfa_enabled, tfa_secret,
 	failed_attempts, locked_until, last_fail_at, last_fail_fp, created_at, updated_at`
 
-func scanUser(sc interface{ Scan(...any) error }) (domain.User, error) {
+func scanUser(sc scanner) (domain.User, error) {
 	var u domain.User
 	var secret string
 	var created, updated int64
