@@ -49,8 +49,8 @@ func extrasEnv(t *testing.T, e *apitest.Env) {
 	}
 }
 
-// mgmt returns the headers of a management token call on the owner's stack.
-func mgmt(token string) map[string]string {
+// mtHdr returns the headers of a management token call on the owner's stack.
+func mtHdr(token string) map[string]string {
 	return map[string]string{"authorization": "{" + token + "}", "api_key": "{api_key}"}
 }
 
@@ -84,45 +84,45 @@ func extrasAuditEvents(t *testing.T, e *apitest.Env, module string) []string {
 	return out
 }
 
-func label(fields map[string]any) map[string]any { return map[string]any{"label": fields} }
+func labelReq(fields map[string]any) map[string]any { return map[string]any{"label": fields} }
 
 func TestLabelScenarios(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		extrasEnv(t, e)
-		extrasCreate(t, e, "/v3/labels", "label", "top", label(map[string]any{"name": "Top"}))
-		extrasCreate(t, e, "/v3/labels", "label", "mid", label(map[string]any{"name": "Mid", "parent": []any{"{top}"}}))
+		extrasCreate(t, e, "/v3/labels", "label", "top", labelReq(map[string]any{"name": "Top"}))
+		extrasCreate(t, e, "/v3/labels", "label", "mid", labelReq(map[string]any{"name": "Mid", "parent": []any{"{top}"}}))
 		e.Run(t, []apitest.Scenario{
 			{Name: "create as owner", Method: "POST", Path: "/v3/labels", Headers: hdr("owner", "api_key"),
-				Body:       label(map[string]any{"name": "Blog", "parent": []any{"{mid}"}, "content_types": []any{"blog", "post"}}),
+				Body:       labelReq(map[string]any{"name": "Blog", "parent": []any{"{mid}"}, "content_types": []any{"blog", "post"}}),
 				WantStatus: 201, WantJSON: map[string]any{"notice": "Label created successfully.", "label": map[string]any{
 					"name": "Blog", "parent": []any{"{mid}"}, "content_types": []any{"blog", "post"}, "_version": 1,
 					"created_by": "{owner_uid}", "updated_by": "{owner_uid}", "ACL": map[string]any{}}}},
 			{Name: "create as admin", Method: "POST", Path: "/v3/labels", Headers: hdr("admin", "api_key"),
-				Body: label(map[string]any{"name": "By admin"}), WantStatus: 201,
+				Body: labelReq(map[string]any{"name": "By admin"}), WantStatus: 201,
 				WantJSON: map[string]any{"label": map[string]any{"parent": []any{}, "content_types": []any{}, "created_by": "{admin_uid}"}}},
 			{Name: "create as developer", Method: "POST", Path: "/v3/labels", Headers: hdr("dev", "api_key"),
-				Body: label(map[string]any{"name": "By dev"}), WantStatus: 201},
-			{Name: "create with a read-write token", Method: "POST", Path: "/v3/labels", Headers: mgmt("mt_rw"),
-				Body: label(map[string]any{"name": "By token"}), WantStatus: 201},
+				Body: labelReq(map[string]any{"name": "By dev"}), WantStatus: 201},
+			{Name: "create with a read-write token", Method: "POST", Path: "/v3/labels", Headers: mtHdr("mt_rw"),
+				Body: labelReq(map[string]any{"name": "By token"}), WantStatus: 201},
 			{Name: "create as content manager", Method: "POST", Path: "/v3/labels", Headers: hdr("cm", "api_key"),
-				Body: label(map[string]any{"name": "By cm"}), WantStatus: 403, WantCode: 162},
+				Body: labelReq(map[string]any{"name": "By cm"}), WantStatus: 403, WantCode: 162},
 			{Name: "create without a role", Method: "POST", Path: "/v3/labels", Headers: hdr("norole", "api_key"),
-				Body: label(map[string]any{"name": "By norole"}), WantStatus: 403, WantCode: 162},
+				Body: labelReq(map[string]any{"name": "By norole"}), WantStatus: 403, WantCode: 162},
 			{Name: "create as outsider", Method: "POST", Path: "/v3/labels", Headers: hdr("outsider", "api_key"),
-				Body: label(map[string]any{"name": "By outsider"}), WantStatus: 412, WantCode: 109},
+				Body: labelReq(map[string]any{"name": "By outsider"}), WantStatus: 412, WantCode: 109},
 			{Name: "create without credentials", Method: "POST", Path: "/v3/labels", Headers: map[string]string{"api_key": "{api_key}"},
-				Body: label(map[string]any{"name": "Anonymous"}), WantStatus: 401, WantCode: 105},
-			{Name: "create with a read-only token", Method: "POST", Path: "/v3/labels", Headers: mgmt("mt_ro"),
-				Body: label(map[string]any{"name": "By ro"}), WantStatus: 403, WantCode: 162},
-			{Name: "create with a token without labels", Method: "POST", Path: "/v3/labels", Headers: mgmt("mt_entries"),
-				Body: label(map[string]any{"name": "By entries"}), WantStatus: 403, WantCode: 162},
-			{Name: "create with another stack's token", Method: "POST", Path: "/v3/labels", Headers: mgmt("mt_foreign"),
-				Body: label(map[string]any{"name": "By foreigner"}), WantStatus: 401, WantCode: 105},
+				Body: labelReq(map[string]any{"name": "Anonymous"}), WantStatus: 401, WantCode: 105},
+			{Name: "create with a read-only token", Method: "POST", Path: "/v3/labels", Headers: mtHdr("mt_ro"),
+				Body: labelReq(map[string]any{"name": "By ro"}), WantStatus: 403, WantCode: 162},
+			{Name: "create with a token without labels", Method: "POST", Path: "/v3/labels", Headers: mtHdr("mt_entries"),
+				Body: labelReq(map[string]any{"name": "By entries"}), WantStatus: 403, WantCode: 162},
+			{Name: "create with another stack's token", Method: "POST", Path: "/v3/labels", Headers: mtHdr("mt_foreign"),
+				Body: labelReq(map[string]any{"name": "By foreigner"}), WantStatus: 401, WantCode: 105},
 			{Name: "refused creates left nothing", Method: "GET", Path: "/v3/labels?include_count=true&limit=1", Headers: hdr("owner", "api_key"),
 				WantStatus: 200, WantJSON: map[string]any{"count": 6}},
 
 			{Name: "create without name", Method: "POST", Path: "/v3/labels", Headers: hdr("owner", "api_key"),
-				Body: label(map[string]any{"content_types": []any{}}), WantStatus: 422,
+				Body: labelReq(map[string]any{"content_types": []any{}}), WantStatus: 422,
 				WantJSON: map[string]any{"errors": map[string]any{"name": []any{"is required."}}}},
 			{Name: "create with a name of the wrong type", Method: "POST", Path: "/v3/labels", Headers: hdr("owner", "api_key"),
 				Body: `{"label":{"name":7}}`, WantStatus: 422},
@@ -134,21 +134,21 @@ func TestLabelScenarios(t *testing.T) {
 			{Name: "create with malformed JSON", Method: "POST", Path: "/v3/labels", Headers: hdr("owner", "api_key"),
 				Body: `{"label":`, WantStatus: 400},
 			{Name: "create with a taken name", Method: "POST", Path: "/v3/labels", Headers: hdr("dev", "api_key"),
-				Body: label(map[string]any{"name": "Top"}), WantStatus: 422,
+				Body: labelReq(map[string]any{"name": "Top"}), WantStatus: 422,
 				WantJSON: map[string]any{"errors": map[string]any{"name": []any{"is not unique."}}}},
 			{Name: "create under an unknown parent", Method: "POST", Path: "/v3/labels", Headers: hdr("owner", "api_key"),
-				Body: label(map[string]any{"name": "Lost", "parent": []any{"blt0000000000000000"}}), WantStatus: 422,
+				Body: labelReq(map[string]any{"name": "Lost", "parent": []any{"blt0000000000000000"}}), WantStatus: 422,
 				WantJSON: map[string]any{"errors": map[string]any{"parent": []any{`names an unknown label "blt0000000000000000".`}}}},
 			{Name: "create with a repeated content type", Method: "POST", Path: "/v3/labels", Headers: hdr("owner", "api_key"),
-				Body: label(map[string]any{"name": "Twice", "content_types": []any{"blog", "blog"}}), WantStatus: 422},
+				Body: labelReq(map[string]any{"name": "Twice", "content_types": []any{"blog", "blog"}}), WantStatus: 422},
 			{Name: "refused creates left nothing again", Method: "GET", Path: "/v3/labels?count=true", Headers: hdr("owner", "api_key"),
 				WantStatus: 200, WantJSON: map[string]any{"labels": 6}},
 
 			{Name: "list as content manager", Method: "GET", Path: "/v3/labels?include_count=true", Headers: hdr("cm", "api_key"),
 				WantStatus: 200, WantJSON: map[string]any{"count": 6}},
-			{Name: "list with a read-only token", Method: "GET", Path: "/v3/labels", Headers: mgmt("mt_ro"), WantStatus: 200},
+			{Name: "list with a read-only token", Method: "GET", Path: "/v3/labels", Headers: mtHdr("mt_ro"), WantStatus: 200},
 			{Name: "list without a role", Method: "GET", Path: "/v3/labels", Headers: hdr("norole", "api_key"), WantStatus: 403, WantCode: 162},
-			{Name: "list with a token without labels", Method: "GET", Path: "/v3/labels", Headers: mgmt("mt_entries"), WantStatus: 403},
+			{Name: "list with a token without labels", Method: "GET", Path: "/v3/labels", Headers: mtHdr("mt_entries"), WantStatus: 403},
 			{Name: "list as outsider", Method: "GET", Path: "/v3/labels", Headers: hdr("outsider", "api_key"), WantStatus: 412},
 			{Name: "list filtered by name", Method: "GET", Path: `/v3/labels?include_count=true&query={"name":"Mid"}`, Headers: hdr("owner", "api_key"),
 				WantStatus: 200, WantJSON: map[string]any{"count": 1, "labels": []any{map[string]any{"uid": "{mid}", "parent": []any{"{top}"}}}}},
@@ -164,49 +164,49 @@ func TestLabelScenarios(t *testing.T) {
 
 			{Name: "get as content manager", Method: "GET", Path: "/v3/labels/{mid}", Headers: hdr("cm", "api_key"), WantStatus: 200,
 				WantJSON: map[string]any{"label": map[string]any{"uid": "{mid}", "name": "Mid", "parent": []any{"{top}"}}}},
-			{Name: "get with a read-only token", Method: "GET", Path: "/v3/labels/{mid}", Headers: mgmt("mt_ro"), WantStatus: 200},
+			{Name: "get with a read-only token", Method: "GET", Path: "/v3/labels/{mid}", Headers: mtHdr("mt_ro"), WantStatus: 200},
 			{Name: "get a missing label", Method: "GET", Path: "/v3/labels/blt0000000000000000", Headers: hdr("owner", "api_key"),
 				WantStatus: 422, WantJSON: map[string]any{"errors": map[string]any{"uid": []any{"is not valid."}}}},
 			{Name: "get through another stack", Method: "GET", Path: "/v3/labels/{mid}", Headers: hdr("outsider", "other_key"), WantStatus: 422},
 
 			{Name: "update as content manager", Method: "PUT", Path: "/v3/labels/{mid}", Headers: hdr("cm", "api_key"),
-				Body: label(map[string]any{"name": "Hijacked"}), WantStatus: 403, WantCode: 162},
-			{Name: "update with a read-only token", Method: "PUT", Path: "/v3/labels/{mid}", Headers: mgmt("mt_ro"),
-				Body: label(map[string]any{"name": "Hijacked"}), WantStatus: 403},
+				Body: labelReq(map[string]any{"name": "Hijacked"}), WantStatus: 403, WantCode: 162},
+			{Name: "update with a read-only token", Method: "PUT", Path: "/v3/labels/{mid}", Headers: mtHdr("mt_ro"),
+				Body: labelReq(map[string]any{"name": "Hijacked"}), WantStatus: 403},
 			{Name: "update into a cycle", Method: "PUT", Path: "/v3/labels/{top}", Headers: hdr("owner", "api_key"),
-				Body: label(map[string]any{"parent": []any{"{mid}"}}), WantStatus: 422,
+				Body: labelReq(map[string]any{"parent": []any{"{mid}"}}), WantStatus: 422,
 				WantJSON: map[string]any{"errors": map[string]any{"parent": []any{"would make the label its own ancestor."}}}},
 			{Name: "update to be its own parent", Method: "PUT", Path: "/v3/labels/{top}", Headers: hdr("owner", "api_key"),
-				Body: label(map[string]any{"parent": []any{"{top}"}}), WantStatus: 422},
+				Body: labelReq(map[string]any{"parent": []any{"{top}"}}), WantStatus: 422},
 			{Name: "update to a taken name", Method: "PUT", Path: "/v3/labels/{mid}", Headers: hdr("owner", "api_key"),
-				Body: label(map[string]any{"name": "Top"}), WantStatus: 422},
+				Body: labelReq(map[string]any{"name": "Top"}), WantStatus: 422},
 			{Name: "update with an empty name", Method: "PUT", Path: "/v3/labels/{mid}", Headers: hdr("owner", "api_key"),
-				Body: label(map[string]any{"name": " "}), WantStatus: 422},
+				Body: labelReq(map[string]any{"name": " "}), WantStatus: 422},
 			{Name: "update a missing label", Method: "PUT", Path: "/v3/labels/blt0000000000000000", Headers: hdr("owner", "api_key"),
-				Body: label(map[string]any{"name": "Ghost"}), WantStatus: 422},
+				Body: labelReq(map[string]any{"name": "Ghost"}), WantStatus: 422},
 			{Name: "refused updates changed nothing", Method: "GET", Path: "/v3/labels/{mid}", Headers: hdr("owner", "api_key"), WantStatus: 200,
 				WantJSON: map[string]any{"label": map[string]any{"name": "Mid", "_version": 1, "parent": []any{"{top}"}}}},
 			{Name: "update as developer, as the SDK sends it", Method: "PUT", Path: "/v3/labels/{mid}", Headers: hdr("dev", "api_key"),
-				Body: label(map[string]any{"name": "Middle", "parent": []any{"{top}"}, "content_types": []any{"page"}, "uid": "ignored",
+				Body: labelReq(map[string]any{"name": "Middle", "parent": []any{"{top}"}, "content_types": []any{"page"}, "uid": "ignored",
 					"_version": 1, "ACL": map[string]any{}, "created_at": "2020-01-01T00:00:00.000Z"}), WantStatus: 200,
 				WantJSON: map[string]any{"notice": "Label updated successfully.", "label": map[string]any{"uid": "{mid}", "name": "Middle",
 					"content_types": []any{"page"}, "_version": 2, "created_by": "{owner_uid}", "updated_by": "{dev_uid}"}}},
-			{Name: "update with a token, keeping what is left out", Method: "PUT", Path: "/v3/labels/{mid}", Headers: mgmt("mt_rw"),
-				Body: label(map[string]any{"parent": []any{}}), WantStatus: 200,
+			{Name: "update with a token, keeping what is left out", Method: "PUT", Path: "/v3/labels/{mid}", Headers: mtHdr("mt_rw"),
+				Body: labelReq(map[string]any{"parent": []any{}}), WantStatus: 200,
 				WantJSON: map[string]any{"label": map[string]any{"name": "Middle", "parent": []any{}, "content_types": []any{"page"}, "_version": 3}}},
 
 			{Name: "delete as content manager", Method: "DELETE", Path: "/v3/labels/{top}", Headers: hdr("cm", "api_key"), WantStatus: 403, WantCode: 162},
-			{Name: "delete with a read-only token", Method: "DELETE", Path: "/v3/labels/{top}", Headers: mgmt("mt_ro"), WantStatus: 403},
+			{Name: "delete with a read-only token", Method: "DELETE", Path: "/v3/labels/{top}", Headers: mtHdr("mt_ro"), WantStatus: 403},
 			{Name: "refused deletes changed nothing", Method: "GET", Path: "/v3/labels/{top}", Headers: hdr("owner", "api_key"), WantStatus: 200},
 			{Name: "update back under top", Method: "PUT", Path: "/v3/labels/{mid}", Headers: hdr("owner", "api_key"),
-				Body: label(map[string]any{"parent": []any{"{top}"}}), WantStatus: 200},
+				Body: labelReq(map[string]any{"parent": []any{"{top}"}}), WantStatus: 200},
 			{Name: "delete as admin", Method: "DELETE", Path: "/v3/labels/{top}", Headers: hdr("admin", "api_key"), WantStatus: 200,
 				WantJSON: map[string]any{"notice": "Label deleted successfully."}},
 			{Name: "deleted label is gone", Method: "GET", Path: "/v3/labels/{top}", Headers: hdr("owner", "api_key"), WantStatus: 422},
 			{Name: "its child moved up", Method: "GET", Path: "/v3/labels/{mid}", Headers: hdr("owner", "api_key"), WantStatus: 200,
 				WantJSON: map[string]any{"label": map[string]any{"parent": []any{}}}},
 			{Name: "delete again", Method: "DELETE", Path: "/v3/labels/{top}", Headers: hdr("owner", "api_key"), WantStatus: 422},
-			{Name: "delete with a token", Method: "DELETE", Path: "/v3/labels/{mid}", Headers: mgmt("mt_rw"), WantStatus: 200},
+			{Name: "delete with a token", Method: "DELETE", Path: "/v3/labels/{mid}", Headers: mtHdr("mt_rw"), WantStatus: 200},
 		})
 		want := []string{"create:Top", "create:Mid", "create:Blog", "create:By admin", "create:By dev", "create:By token",
 			"update:Middle", "update:Middle", "update:Middle", "delete:Top", "delete:Middle"}

@@ -15,12 +15,12 @@ import (
 	"github.com/stackd/stackd/internal/store/storetest"
 )
 
-func webhook(fields map[string]any) map[string]any { return map[string]any{"webhook": fields} }
+func webhookReq(fields map[string]any) map[string]any { return map[string]any{"webhook": fields} }
 
 // secretHook is a webhook with a secret in every place a destination can
 // hold one.
 func secretHook(name string) map[string]any {
-	return webhook(map[string]any{
+	return webhookReq(map[string]any{
 		"name": name,
 		"destinations": []any{
 			map[string]any{"target_url": "https://example.com/hook", "http_basic_auth": "deployer", "http_basic_password": "pw-hunter2-basic",
@@ -37,7 +37,7 @@ func secretHook(name string) map[string]any {
 var hookSecrets = []string{"pw-hunter2-basic", "hv-header-secret", "bt-bearer-secret", "cs-client-secret"}
 
 func basicHook(name string, dest map[string]any) map[string]any {
-	return webhook(map[string]any{"name": name, "destinations": []any{dest}, "channels": []any{"assets.create"}})
+	return webhookReq(map[string]any{"name": name, "destinations": []any{dest}, "channels": []any{"assets.create"}})
 }
 
 func TestWebhookScenarios(t *testing.T) {
@@ -60,7 +60,7 @@ func TestWebhookScenarios(t *testing.T) {
 				WantJSON: map[string]any{"webhook": map[string]any{"retry_policy": "manual", "concise_payload": false, "notifiers": []any{}}}},
 			{Name: "create as developer", Method: "POST", Path: "/v3/webhooks", Headers: hdr("dev", "api_key"),
 				Body: basicHook("By dev", url), WantStatus: 201},
-			{Name: "create with a token", Method: "POST", Path: "/v3/webhooks", Headers: mgmt("mt_rw"),
+			{Name: "create with a token", Method: "POST", Path: "/v3/webhooks", Headers: mtHdr("mt_rw"),
 				Body: basicHook("By token", url), WantStatus: 201},
 			{Name: "create as content manager", Method: "POST", Path: "/v3/webhooks", Headers: hdr("cm", "api_key"),
 				Body: basicHook("By cm", url), WantStatus: 403, WantCode: 162},
@@ -68,15 +68,15 @@ func TestWebhookScenarios(t *testing.T) {
 				Body: basicHook("By norole", url), WantStatus: 403},
 			{Name: "create as outsider", Method: "POST", Path: "/v3/webhooks", Headers: hdr("outsider", "api_key"),
 				Body: basicHook("By outsider", url), WantStatus: 412},
-			{Name: "create with a read-only token", Method: "POST", Path: "/v3/webhooks", Headers: mgmt("mt_ro"),
+			{Name: "create with a read-only token", Method: "POST", Path: "/v3/webhooks", Headers: mtHdr("mt_ro"),
 				Body: basicHook("By ro", url), WantStatus: 403},
-			{Name: "create with another stack's token", Method: "POST", Path: "/v3/webhooks", Headers: mgmt("mt_foreign"),
+			{Name: "create with another stack's token", Method: "POST", Path: "/v3/webhooks", Headers: mtHdr("mt_foreign"),
 				Body: basicHook("By foreigner", url), WantStatus: 401},
 
 			{Name: "create without name", Method: "POST", Path: "/v3/webhooks", Headers: hdr("owner", "api_key"),
 				Body: basicHook("", url), WantStatus: 422, WantJSON: map[string]any{"errors": map[string]any{"name": []any{"is required."}}}},
 			{Name: "create without destinations", Method: "POST", Path: "/v3/webhooks", Headers: hdr("owner", "api_key"),
-				Body: webhook(map[string]any{"name": "N", "channels": []any{"assets.create"}}), WantStatus: 422,
+				Body: webhookReq(map[string]any{"name": "N", "channels": []any{"assets.create"}}), WantStatus: 422,
 				WantJSON: map[string]any{"errors": map[string]any{"destinations": []any{"must name at least one destination."}}}},
 			{Name: "create with an invalid URL", Method: "POST", Path: "/v3/webhooks", Headers: hdr("owner", "api_key"),
 				Body: basicHook("N", map[string]any{"target_url": "not-a-valid-url"}), WantStatus: 422,
@@ -89,15 +89,15 @@ func TestWebhookScenarios(t *testing.T) {
 				Body: basicHook("N", map[string]any{"target_url": "https://example.com",
 					"custom_header": []any{map[string]any{"header_name": "", "value": "v"}}}), WantStatus: 422},
 			{Name: "create with channels as a string", Method: "POST", Path: "/v3/webhooks", Headers: hdr("owner", "api_key"),
-				Body: webhook(map[string]any{"name": "N", "destinations": []any{url}, "channels": "assets.create"}), WantStatus: 422},
+				Body: webhookReq(map[string]any{"name": "N", "destinations": []any{url}, "channels": "assets.create"}), WantStatus: 422},
 			{Name: "create with channels holding a number", Method: "POST", Path: "/v3/webhooks", Headers: hdr("owner", "api_key"),
-				Body: webhook(map[string]any{"name": "N", "destinations": []any{url}, "channels": []any{"assets.create", 3}}), WantStatus: 422},
+				Body: webhookReq(map[string]any{"name": "N", "destinations": []any{url}, "channels": []any{"assets.create", 3}}), WantStatus: 422},
 			{Name: "create without channels", Method: "POST", Path: "/v3/webhooks", Headers: hdr("owner", "api_key"),
-				Body: webhook(map[string]any{"name": "N", "destinations": []any{url}, "channels": []any{}}), WantStatus: 422},
+				Body: webhookReq(map[string]any{"name": "N", "destinations": []any{url}, "channels": []any{}}), WantStatus: 422},
 			{Name: "create with an unknown retry policy", Method: "POST", Path: "/v3/webhooks", Headers: hdr("owner", "api_key"),
-				Body: webhook(map[string]any{"name": "N", "destinations": []any{url}, "channels": []any{"a.b"}, "retry_policy": "never"}), WantStatus: 422},
+				Body: webhookReq(map[string]any{"name": "N", "destinations": []any{url}, "channels": []any{"a.b"}, "retry_policy": "never"}), WantStatus: 422},
 			{Name: "create with a bad notifier", Method: "POST", Path: "/v3/webhooks", Headers: hdr("owner", "api_key"),
-				Body: webhook(map[string]any{"name": "N", "destinations": []any{url}, "channels": []any{"a.b"}, "notifiers": []any{"nobody"}}), WantStatus: 422},
+				Body: webhookReq(map[string]any{"name": "N", "destinations": []any{url}, "channels": []any{"a.b"}, "notifiers": []any{"nobody"}}), WantStatus: 422},
 			{Name: "create with a taken name", Method: "POST", Path: "/v3/webhooks", Headers: hdr("owner", "api_key"),
 				Body: basicHook("Deploy", url), WantStatus: 422, WantJSON: map[string]any{"errors": map[string]any{"name": []any{"is not unique."}}}},
 			{Name: "create without the webhook key", Method: "POST", Path: "/v3/webhooks", Headers: hdr("owner", "api_key"),
@@ -105,13 +105,13 @@ func TestWebhookScenarios(t *testing.T) {
 			{Name: "refused creates left nothing", Method: "GET", Path: "/v3/webhooks?include_count=true&limit=1", Headers: hdr("owner", "api_key"),
 				WantStatus: 200, WantJSON: map[string]any{"count": 5}},
 
-			{Name: "list as the CLI export asks", Method: "GET", Path: "/v3/webhooks?include_count=true&asc=updated_at&skip=0", Headers: mgmt("mt_ro"),
+			{Name: "list as the CLI export asks", Method: "GET", Path: "/v3/webhooks?include_count=true&asc=updated_at&skip=0", Headers: mtHdr("mt_ro"),
 				WantStatus: 200, WantJSON: map[string]any{"count": 5}},
 			{Name: "list by name", Method: "GET", Path: `/v3/webhooks?query={"name":"Deploy"}`, Headers: hdr("dev", "api_key"), WantStatus: 200,
 				WantJSON: map[string]any{"webhooks": []any{map[string]any{"uid": "{hook}", "destinations": []any{
 					map[string]any{"http_basic_password": "pw-hunter2-basic"}, map[string]any{}, map[string]any{}}}}}},
 			{Name: "list as content manager", Method: "GET", Path: "/v3/webhooks", Headers: hdr("cm", "api_key"), WantStatus: 403, WantCode: 162},
-			{Name: "list with a token without webhooks", Method: "GET", Path: "/v3/webhooks", Headers: mgmt("mt_entries"), WantStatus: 403},
+			{Name: "list with a token without webhooks", Method: "GET", Path: "/v3/webhooks", Headers: mtHdr("mt_entries"), WantStatus: 403},
 
 			{Name: "get as developer", Method: "GET", Path: "/v3/webhooks/{hook}", Headers: hdr("dev", "api_key"), WantStatus: 200,
 				WantJSON: map[string]any{"webhook": map[string]any{"uid": "{hook}", "name": "Deploy", "unhealthy": map[string]any{"state": false},
@@ -120,32 +120,32 @@ func TestWebhookScenarios(t *testing.T) {
 			{Name: "get as content manager", Method: "GET", Path: "/v3/webhooks/{hook}", Headers: hdr("cm", "api_key"), WantStatus: 403},
 			{Name: "get a missing webhook", Method: "GET", Path: "/v3/webhooks/blt0000000000000000", Headers: hdr("owner", "api_key"), WantStatus: 422},
 			{Name: "get through another stack", Method: "GET", Path: "/v3/webhooks/{hook}", Headers: hdr("outsider", "other_key"), WantStatus: 422},
-			{Name: "executions", Method: "GET", Path: "/v3/webhooks/{hook}/executions", Headers: mgmt("mt_ro"), WantStatus: 200,
+			{Name: "executions", Method: "GET", Path: "/v3/webhooks/{hook}/executions", Headers: mtHdr("mt_ro"), WantStatus: 200,
 				WantJSON: map[string]any{"webhooks": []any{}}},
 			{Name: "executions of a missing webhook", Method: "GET", Path: "/v3/webhooks/blt0000000000000000/executions", Headers: hdr("owner", "api_key"),
 				WantStatus: 422},
 			{Name: "executions as content manager", Method: "GET", Path: "/v3/webhooks/{hook}/executions", Headers: hdr("cm", "api_key"), WantStatus: 403},
 
 			{Name: "update as content manager", Method: "PUT", Path: "/v3/webhooks/{hook}", Headers: hdr("cm", "api_key"),
-				Body: webhook(map[string]any{"disabled": true}), WantStatus: 403},
-			{Name: "update with a read-only token", Method: "PUT", Path: "/v3/webhooks/{hook}", Headers: mgmt("mt_ro"),
-				Body: webhook(map[string]any{"disabled": true}), WantStatus: 403},
+				Body: webhookReq(map[string]any{"disabled": true}), WantStatus: 403},
+			{Name: "update with a read-only token", Method: "PUT", Path: "/v3/webhooks/{hook}", Headers: mtHdr("mt_ro"),
+				Body: webhookReq(map[string]any{"disabled": true}), WantStatus: 403},
 			{Name: "update with a bad URL", Method: "PUT", Path: "/v3/webhooks/{hook}", Headers: hdr("owner", "api_key"),
-				Body: webhook(map[string]any{"destinations": []any{map[string]any{"target_url": "example.com"}}}), WantStatus: 422},
+				Body: webhookReq(map[string]any{"destinations": []any{map[string]any{"target_url": "example.com"}}}), WantStatus: 422},
 			{Name: "update to a taken name", Method: "PUT", Path: "/v3/webhooks/{hook}", Headers: hdr("owner", "api_key"),
-				Body: webhook(map[string]any{"name": "Rebuild"}), WantStatus: 422},
+				Body: webhookReq(map[string]any{"name": "Rebuild"}), WantStatus: 422},
 			{Name: "update a missing webhook", Method: "PUT", Path: "/v3/webhooks/blt0000000000000000", Headers: hdr("owner", "api_key"),
-				Body: webhook(map[string]any{"disabled": true}), WantStatus: 422},
+				Body: webhookReq(map[string]any{"disabled": true}), WantStatus: 422},
 			{Name: "refused updates changed nothing", Method: "GET", Path: "/v3/webhooks/{hook}", Headers: hdr("owner", "api_key"), WantStatus: 200,
 				WantJSON: map[string]any{"webhook": map[string]any{"name": "Deploy", "disabled": false,
 					"destinations": []any{map[string]any{"target_url": "https://example.com/hook"}, map[string]any{}, map[string]any{}}}}},
 			{Name: "update as developer: disable, keep the rest", Method: "PUT", Path: "/v3/webhooks/{hook}", Headers: hdr("dev", "api_key"),
-				Body: webhook(map[string]any{"disabled": true, "unhealthy": map[string]any{"state": false}, "uid": "ignored"}), WantStatus: 200,
+				Body: webhookReq(map[string]any{"disabled": true, "unhealthy": map[string]any{"state": false}, "uid": "ignored"}), WantStatus: 200,
 				WantJSON: map[string]any{"notice": "The Webhook was updated successfully", "webhook": map[string]any{"disabled": true,
 					"updated_by": "{dev_uid}", "destinations": []any{map[string]any{"http_basic_password": "pw-hunter2-basic"},
 						map[string]any{"bearer_token": "bt-bearer-secret"}, map[string]any{"client_secret": "cs-client-secret"}}}}},
-			{Name: "update with masked secrets keeps them", Method: "PUT", Path: "/v3/webhooks/{hook}", Headers: mgmt("mt_rw"),
-				Body: webhook(map[string]any{"destinations": []any{
+			{Name: "update with masked secrets keeps them", Method: "PUT", Path: "/v3/webhooks/{hook}", Headers: mtHdr("mt_rw"),
+				Body: webhookReq(map[string]any{"destinations": []any{
 					map[string]any{"target_url": "https://example.com/moved", "http_basic_auth": "deployer", "http_basic_password": "********",
 						"custom_header": []any{map[string]any{"header_name": "X-Api-Key", "value": "********"}}},
 					map[string]any{"target_url": "http://build.example.com/run", "bearer_token": "new-bearer"}}}),
@@ -159,7 +159,7 @@ func TestWebhookScenarios(t *testing.T) {
 					map[string]any{"bearer_token": "new-bearer"}}}}},
 
 			{Name: "delete as content manager", Method: "DELETE", Path: "/v3/webhooks/{hook}", Headers: hdr("cm", "api_key"), WantStatus: 403},
-			{Name: "delete with a read-only token", Method: "DELETE", Path: "/v3/webhooks/{hook}", Headers: mgmt("mt_ro"), WantStatus: 403},
+			{Name: "delete with a read-only token", Method: "DELETE", Path: "/v3/webhooks/{hook}", Headers: mtHdr("mt_ro"), WantStatus: 403},
 			{Name: "delete as admin", Method: "DELETE", Path: "/v3/webhooks/{hook}", Headers: hdr("admin", "api_key"), WantStatus: 200,
 				WantJSON: map[string]any{"notice": "The Webhook was deleted successfully"}},
 			{Name: "deleted webhook is gone", Method: "GET", Path: "/v3/webhooks/{hook}", Headers: hdr("owner", "api_key"), WantStatus: 422},
@@ -193,7 +193,7 @@ func TestWebhookSecretsSealed(t *testing.T) {
 			e := apitest.New(t, spy)
 			extrasEnv(t, e)
 			extrasCreate(t, e, "/v3/webhooks", "webhook", "hook", secretHook("Deploy"))
-			status, out := e.Do("PUT", "/v3/webhooks/{hook}", hdr("owner", "api_key"), webhook(map[string]any{"name": "Deploy 2"}))
+			status, out := e.Do("PUT", "/v3/webhooks/{hook}", hdr("owner", "api_key"), webhookReq(map[string]any{"name": "Deploy 2"}))
 			if status != 200 {
 				t.Fatalf("update: %d %v", status, out)
 			}
@@ -202,7 +202,7 @@ func TestWebhookSecretsSealed(t *testing.T) {
 				t.Fatalf("get: %d %v", status, out)
 			}
 			shown := fmt.Sprint(out)
-			rows := rawRows(t, database, dataDir, `SELECT * FROM webhooks`)
+			rows := extrasRawRows(t, database, dataDir, `SELECT * FROM webhooks`)
 			if len(rows) != 1 {
 				t.Fatalf("%d webhook rows; want 1", len(rows))
 			}
@@ -223,8 +223,8 @@ func TestWebhookSecretsSealed(t *testing.T) {
 	}
 }
 
-// rawRows runs query on the test database behind the store, bypassing it.
-func rawRows(t *testing.T, database, dataDir, query string) []map[string]string {
+// extrasRawRows runs query on the test database behind the store, bypassing it.
+func extrasRawRows(t *testing.T, database, dataDir, query string) []map[string]string {
 	t.Helper()
 	driver, dsn := "pgx", database
 	if database == "" {
