@@ -14,17 +14,28 @@ import (
 //
 // Secrets: the basic-auth password, bearer token, OAuth client secret and
 // custom header values of every destination are stored only encrypted with
-// the server key (sealWebhook). They are shown in clear to callers allowed
-// to read webhooks, so that an export and import carries them; a secret
-// sent back as "********" (how Contentstack masks them) keeps the stored one.
+// the server key (sealWebhook). Like Contentstack, answers show them masked
+// as "********": a token that may read webhooks cannot read the passwords
+// of their targets. A secret sent back as "********" keeps the stored one,
+// so a webhook can be fetched, edited and saved without losing them.
 
-// webhookJSON is a webhook as Contentstack shows it, secrets included.
+// webhookJSON is a webhook as Contentstack shows it, secrets masked.
 func webhookJSON(w domain.Webhook, orgUID string) map[string]any {
+	mask := func(s string) string {
+		if s == "" {
+			return s
+		}
+		return domain.MaskedSecret
+	}
 	dests := make([]domain.WebhookDestination, len(w.Destinations))
 	for i, d := range w.Destinations {
-		if d.CustomHeader == nil {
-			d.CustomHeader = []domain.WebhookHeader{}
+		d.HTTPBasicPassword, d.BearerToken, d.ClientSecret = mask(d.HTTPBasicPassword), mask(d.BearerToken), mask(d.ClientSecret)
+		headers := make([]domain.WebhookHeader, len(d.CustomHeader))
+		for j, h := range d.CustomHeader {
+			h.Value = mask(h.Value)
+			headers[j] = h
 		}
+		d.CustomHeader = headers
 		dests[i] = d
 	}
 	return map[string]any{

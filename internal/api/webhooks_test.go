@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"database/sql"
+	"encoding/base64"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -46,13 +47,13 @@ func TestWebhookScenarios(t *testing.T) {
 		extrasCreate(t, e, "/v3/webhooks", "webhook", "hook", secretHook("Deploy"))
 		url := map[string]any{"target_url": "https://example.com/x"}
 		e.Run(t, []apitest.Scenario{
-			{Name: "create as owner, secrets shown", Method: "POST", Path: "/v3/webhooks", Headers: hdr("owner", "api_key"),
+			{Name: "create as owner, secrets masked", Method: "POST", Path: "/v3/webhooks", Headers: hdr("owner", "api_key"),
 				Body: secretHook("Rebuild"), WantStatus: 201, WantJSON: map[string]any{"notice": "The webhook was created successfully",
 					"webhook": map[string]any{"name": "Rebuild", "destinations": []any{
-						map[string]any{"target_url": "https://example.com/hook", "http_basic_auth": "deployer", "http_basic_password": "pw-hunter2-basic",
-							"custom_header": []any{map[string]any{"header_name": "X-Api-Key", "value": "hv-header-secret"}}},
-						map[string]any{"bearer_token": "bt-bearer-secret", "custom_header": []any{}},
-						map[string]any{"client_secret": "cs-client-secret", "client_id": "client-1"}},
+						map[string]any{"target_url": "https://example.com/hook", "http_basic_auth": "deployer", "http_basic_password": "********",
+							"custom_header": []any{map[string]any{"header_name": "X-Api-Key", "value": "********"}}},
+						map[string]any{"bearer_token": "********", "custom_header": []any{}},
+						map[string]any{"client_secret": "********", "client_id": "client-1"}},
 						"channels": []any{"assets.create", "content_types.entries.publish"}, "branches": []any{"main"}, "notifiers": []any{"ops@example.com"},
 						"retry_policy": "manual", "disabled": false, "concise_payload": true, "org_uid": "{org}", "created_by": "{owner_uid}"}}},
 			{Name: "create as admin", Method: "POST", Path: "/v3/webhooks", Headers: hdr("admin", "api_key"),
@@ -109,14 +110,14 @@ func TestWebhookScenarios(t *testing.T) {
 				WantStatus: 200, WantJSON: map[string]any{"count": 5}},
 			{Name: "list by name", Method: "GET", Path: `/v3/webhooks?query={"name":"Deploy"}`, Headers: hdr("dev", "api_key"), WantStatus: 200,
 				WantJSON: map[string]any{"webhooks": []any{map[string]any{"uid": "{hook}", "destinations": []any{
-					map[string]any{"http_basic_password": "pw-hunter2-basic"}, map[string]any{}, map[string]any{}}}}}},
+					map[string]any{"http_basic_password": "********"}, map[string]any{}, map[string]any{}}}}}},
 			{Name: "list as content manager", Method: "GET", Path: "/v3/webhooks", Headers: hdr("cm", "api_key"), WantStatus: 403, WantCode: 162},
 			{Name: "list with a token without webhooks", Method: "GET", Path: "/v3/webhooks", Headers: mtHdr("mt_entries"), WantStatus: 403},
 
 			{Name: "get as developer", Method: "GET", Path: "/v3/webhooks/{hook}", Headers: hdr("dev", "api_key"), WantStatus: 200,
 				WantJSON: map[string]any{"webhook": map[string]any{"uid": "{hook}", "name": "Deploy", "unhealthy": map[string]any{"state": false},
-					"destinations": []any{map[string]any{"custom_header": []any{map[string]any{"value": "hv-header-secret"}}},
-						map[string]any{"bearer_token": "bt-bearer-secret"}, map[string]any{"client_secret": "cs-client-secret"}}}}},
+					"destinations": []any{map[string]any{"custom_header": []any{map[string]any{"value": "********"}}},
+						map[string]any{"bearer_token": "********"}, map[string]any{"client_secret": "********"}}}}},
 			{Name: "get as content manager", Method: "GET", Path: "/v3/webhooks/{hook}", Headers: hdr("cm", "api_key"), WantStatus: 403},
 			{Name: "get a missing webhook", Method: "GET", Path: "/v3/webhooks/blt0000000000000000", Headers: hdr("owner", "api_key"), WantStatus: 422},
 			{Name: "get through another stack", Method: "GET", Path: "/v3/webhooks/{hook}", Headers: hdr("outsider", "other_key"), WantStatus: 422},
@@ -142,21 +143,21 @@ func TestWebhookScenarios(t *testing.T) {
 			{Name: "update as developer: disable, keep the rest", Method: "PUT", Path: "/v3/webhooks/{hook}", Headers: hdr("dev", "api_key"),
 				Body: webhookReq(map[string]any{"disabled": true, "unhealthy": map[string]any{"state": false}, "uid": "ignored"}), WantStatus: 200,
 				WantJSON: map[string]any{"notice": "The Webhook was updated successfully", "webhook": map[string]any{"disabled": true,
-					"updated_by": "{dev_uid}", "destinations": []any{map[string]any{"http_basic_password": "pw-hunter2-basic"},
-						map[string]any{"bearer_token": "bt-bearer-secret"}, map[string]any{"client_secret": "cs-client-secret"}}}}},
+					"updated_by": "{dev_uid}", "destinations": []any{map[string]any{"http_basic_password": "********"},
+						map[string]any{"bearer_token": "********"}, map[string]any{"client_secret": "********"}}}}},
 			{Name: "update with masked secrets keeps them", Method: "PUT", Path: "/v3/webhooks/{hook}", Headers: mtHdr("mt_rw"),
 				Body: webhookReq(map[string]any{"destinations": []any{
 					map[string]any{"target_url": "https://example.com/moved", "http_basic_auth": "deployer", "http_basic_password": "********",
 						"custom_header": []any{map[string]any{"header_name": "X-Api-Key", "value": "********"}}},
 					map[string]any{"target_url": "http://build.example.com/run", "bearer_token": "new-bearer"}}}),
 				WantStatus: 200, WantJSON: map[string]any{"webhook": map[string]any{"destinations": []any{
-					map[string]any{"target_url": "https://example.com/moved", "http_basic_password": "pw-hunter2-basic",
-						"custom_header": []any{map[string]any{"value": "hv-header-secret"}}},
-					map[string]any{"bearer_token": "new-bearer"}}}}},
+					map[string]any{"target_url": "https://example.com/moved", "http_basic_password": "********",
+						"custom_header": []any{map[string]any{"value": "********"}}},
+					map[string]any{"bearer_token": "********"}}}}},
 			{Name: "the update was stored", Method: "GET", Path: "/v3/webhooks/{hook}", Headers: hdr("owner", "api_key"), WantStatus: 200,
 				WantJSON: map[string]any{"webhook": map[string]any{"disabled": true, "destinations": []any{
-					map[string]any{"target_url": "https://example.com/moved", "http_basic_password": "pw-hunter2-basic"},
-					map[string]any{"bearer_token": "new-bearer"}}}}},
+					map[string]any{"target_url": "https://example.com/moved", "http_basic_password": "********"},
+					map[string]any{"bearer_token": "********"}}}}},
 
 			{Name: "delete as content manager", Method: "DELETE", Path: "/v3/webhooks/{hook}", Headers: hdr("cm", "api_key"), WantStatus: 403},
 			{Name: "delete with a read-only token", Method: "DELETE", Path: "/v3/webhooks/{hook}", Headers: mtHdr("mt_ro"), WantStatus: 403},
@@ -180,7 +181,8 @@ func TestWebhookScenarios(t *testing.T) {
 }
 
 // TestWebhookSecretsSealed reads the webhook's row straight from the
-// database: no secret may appear in any column, though the API shows them.
+// database: no secret may appear in any column, the API shows them masked,
+// and the sealed column opens to all of them.
 func TestWebhookSecretsSealed(t *testing.T) {
 	for _, eng := range storetest.Engines(t) {
 		t.Run(eng.Name, func(t *testing.T) {
@@ -207,8 +209,8 @@ func TestWebhookSecretsSealed(t *testing.T) {
 				t.Fatalf("%d webhook rows; want 1", len(rows))
 			}
 			for _, s := range hookSecrets {
-				if !strings.Contains(shown, s) {
-					t.Errorf("the API does not show the secret %q", s)
+				if strings.Contains(shown, s) {
+					t.Errorf("the API shows the secret %q", s)
 				}
 				for col, v := range rows[0] {
 					if strings.Contains(v, s) {
@@ -218,6 +220,19 @@ func TestWebhookSecretsSealed(t *testing.T) {
 			}
 			if rows[0]["sealed"] == "" || !strings.Contains(rows[0]["destinations"], "deployer") {
 				t.Errorf("row = %v; want sealed secrets and the clear destination fields", rows[0])
+			}
+			sealed, err := base64.StdEncoding.DecodeString(rows[0]["sealed"])
+			if err != nil {
+				t.Fatal(err)
+			}
+			opened, err := e.Core.Box.Open(sealed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range hookSecrets {
+				if !strings.Contains(string(opened), s) {
+					t.Errorf("the sealed secrets lost %q", s)
+				}
 			}
 		})
 	}
