@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +20,7 @@ import (
 	"github.com/stackd/stackd/internal/api"
 	"github.com/stackd/stackd/internal/auth"
 	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/files"
 	"github.com/stackd/stackd/internal/server"
 	"github.com/stackd/stackd/internal/store"
 	"github.com/stackd/stackd/internal/store/storetest"
@@ -55,7 +57,11 @@ type Env struct {
 	OrgUID  string
 	Vars    map[string]string // placeholders for scenarios: {name} in paths, headers and bodies
 	Logs    *bytes.Buffer     // everything the API logged
+	Files   string            // the folder of the asset file store
 }
+
+// MaxUpload is the asset upload limit of the API under test.
+const MaxUpload = 256 << 10
 
 // Password is the password of every user the helpers create.
 const Password = "Passw0rd!"
@@ -72,8 +78,16 @@ func New(t testing.TB, e storetest.Engine) *Env {
 	clock := &Clock{t: time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)}
 	logs := &bytes.Buffer{}
 	log := slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil))
-	deps := api.Deps{Store: st, Auth: core.Authenticator(clock.Now), Hasher: core.Hasher, Box: core.Box, Log: log, Now: clock.Now, BodyLimit: 64 << 10}
-	env := &Env{T: t, Handler: api.New(deps), CDA: api.NewCDA(deps), Store: st, Core: core, Clock: clock, Vars: map[string]string{}, Logs: logs}
+	filesDir := filepath.Join(t.TempDir(), "assets")
+	disk, err := files.NewDisk(filesDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { disk.Close() })
+	deps := api.Deps{Store: st, Auth: core.Authenticator(clock.Now), Hasher: core.Hasher, Box: core.Box, Log: log, Now: clock.Now, BodyLimit: 64 << 10,
+		Files: disk, MaxUpload: MaxUpload}
+	env := &Env{T: t, Handler: api.New(deps), CDA: api.NewCDA(deps), Store: st, Core: core, Clock: clock, Vars: map[string]string{}, Logs: logs,
+		Files: filesDir}
 	owner := env.newUser("owner@example.com")
 	org := domain.Organization{UID: domain.NewUID(), Name: "Test Org", OwnerUID: owner.UID, CreatedAt: clock.Now(), UpdatedAt: clock.Now()}
 	if _, err := st.Bootstrap(context.Background(), org, owner); err != nil {
@@ -183,8 +197,11 @@ func (e *Env) Do(method, path string, headers map[string]string, body any) (int,
 func (e *Env) DoOn(h http.Handler, method, path string, headers map[string]string, body any) (int, map[string]any) {
 	e.T.Helper()
 	var rd io.Reader
+	ctype := "application/json"
 	switch b := body.(type) {
 	case nil:
+	case Form:
+		rd, ctype = e.encodeForm(b)
 	case string:
 		rd = strings.NewReader(e.Expand(b))
 	default:
@@ -196,7 +213,7 @@ func (e *Env) DoOn(h http.Handler, method, path string, headers map[string]strin
 	}
 	req := httptest.NewRequest(method, e.Expand(path), rd)
 	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", ctype)
 	}
 	for k, v := range headers {
 		req.Header.Set(k, e.Expand(v))
