@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -169,6 +170,12 @@ func TestAssetUploadRefusals(t *testing.T) {
 				Body: apitest.Form{{Name: "file", File: true, FileName: "a.txt", Data: []byte("x")}}, WantStatus: 422, WantCode: 422},
 			{Name: "JSON instead of multipart", Method: "POST", Path: "/v3/assets", Headers: hdr("owner", "api_key"),
 				Body: map[string]any{"asset": map[string]any{"title": "x"}}, WantStatus: 400, WantCode: 400},
+			{Name: "malformed multipart body", Method: "POST", Path: "/v3/assets",
+				Headers: map[string]string{"authtoken": "{owner}", "api_key": "{api_key}", "Content-Type": "multipart/form-data; boundary=xyz"},
+				Body:    "--xyz\r\nno headers end", WantStatus: 400, WantCode: 400},
+			{Name: "multipart without a boundary", Method: "POST", Path: "/v3/assets",
+				Headers: map[string]string{"authtoken": "{owner}", "api_key": "{api_key}", "Content-Type": "multipart/form-data"},
+				Body:    "x", WantStatus: 400, WantCode: 400},
 			{Name: "oversized file", Method: "POST", Path: "/v3/assets", Headers: hdr("owner", "api_key"),
 				Body:       apitest.Form{apitest.FilePart("big.bin", "", bytes.Repeat([]byte{1}, apitest.MaxUpload+1))},
 				WantStatus: 413, WantCode: 413,
@@ -310,6 +317,59 @@ func TestAssetDownloadHeaders(t *testing.T) {
 		e.Handler.ServeHTTP(rr, req)
 		if b, _ := io.ReadAll(rr.Body); rr.Code != http.StatusPartialContent || string(b) != "<html>" {
 			t.Errorf("range: %d %q", rr.Code, b)
+		}
+	})
+}
+
+// TestAssetUploadUnknownLength sends bodies without a Content-Length (as a
+// chunked upload arrives), so only the limits applied while reading can
+// refuse them.
+func TestAssetUploadUnknownLength(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+		assetEnv(t, e)
+		send := func(parts ...func(w *multipart.Writer)) (int, map[string]any) {
+			var buf bytes.Buffer
+			w := multipart.NewWriter(&buf)
+			for _, p := range parts {
+				p(w)
+			}
+			w.Close()
+			req := httptest.NewRequest("POST", "/v3/assets", io.MultiReader(&buf)) // hides the length
+			req.Header.Set("Content-Type", w.FormDataContentType())
+			req.Header.Set("authtoken", e.Vars["owner"])
+			req.Header.Set("api_key", e.Vars["api_key"])
+			if req.ContentLength != -1 {
+				t.Fatalf("ContentLength = %d, want unknown", req.ContentLength)
+			}
+			rec := httptest.NewRecorder()
+			e.Handler.ServeHTTP(rec, req)
+			return rec.Code, decode(t, rec)
+		}
+		file := func(n int) func(w *multipart.Writer) {
+			return func(w *multipart.Writer) {
+				fw, _ := w.CreateFormFile("asset[upload]", "f.bin")
+				fw.Write(make([]byte, n))
+			}
+		}
+		hugeField := func(w *multipart.Writer) { w.WriteField("asset[other]", strings.Repeat("x", apitest.MaxUpload+2<<20)) }
+		if code, body := send(file(apitest.MaxUpload)); code != 201 {
+			t.Errorf("file at the limit: %d %v", code, body)
+		}
+		files := e.CountFiles(t)
+		for name, parts := range map[string][]func(*multipart.Writer){
+			"file over the limit":       {file(apitest.MaxUpload + 1)},
+			"body over the limit":       {file(10), hugeField},
+			"body over before the file": {hugeField, file(10)},
+		} {
+			code, body := send(parts...)
+			if code != 413 {
+				t.Errorf("%s: %d %v, want 413", name, code, body)
+				continue
+			}
+			apitest.CheckError(t, body, 413)
+		}
+		if got := e.CountFiles(t); got != files {
+			t.Errorf("refused uploads left files: %d, want %d", got, files)
 		}
 	})
 }

@@ -143,3 +143,24 @@ func (s *Store) DeleteFolder(ctx context.Context, apiKey, uid string, audit *dom
 		return nil
 	})
 }
+
+// StackAssetFileKeys returns the file key of every version of every asset
+// of a stack. DeleteStack removes the rows but cannot reach the file
+// store: whoever deletes a stack reads these keys first and removes the
+// files once the stack is gone.
+func (s *Store) StackAssetFileKeys(ctx context.Context, apiKey string) ([]string, error) {
+	rows, err := s.read().query(ctx, `SELECT DISTINCT file_key FROM asset_versions WHERE api_key = ? ORDER BY file_key`, apiKey)
+	if err != nil {
+		return nil, fmt.Errorf("store: stack asset file keys: %w", err)
+	}
+	defer rows.Close()
+	var keys []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, fmt.Errorf("store: scan asset file key: %w", err)
+		}
+		keys = append(keys, k)
+	}
+	return keys, rows.Err()
+}

@@ -353,6 +353,15 @@ func testAssetsGoWithTheStack(t *testing.T, s *store.Store) {
 	a := newFile(key, "a", f.UID)
 	a.Tags = []string{"t"}
 	mustCreate(t, s, a)
+	b := mustCreate(t, s, newFile(key, "b", ""))
+	if _, err := s.UpdateAsset(ctx, key, b.UID, func(x *domain.Asset) error { x.FileKey = key + "/" + b.UID + "/k2"; return nil }, nil); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := s.StackAssetFileKeys(ctx, key)
+	want := []string{a.FileKey, b.FileKey, key + "/" + b.UID + "/k2"}
+	if diff := cmp.Diff(want, keys, cmpopts.SortSlices(func(x, y string) bool { return x < y })); err != nil || diff != "" {
+		t.Errorf("StackAssetFileKeys (-want +got): %s %v", diff, err)
+	}
 	if err := s.DeleteStack(ctx, key); err != nil {
 		t.Fatal(err)
 	}
