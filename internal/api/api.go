@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/stackd/stackd/internal/auth"
+	"github.com/stackd/stackd/internal/files"
 	"github.com/stackd/stackd/internal/store"
 )
 
@@ -19,10 +20,16 @@ type Deps struct {
 	Box       *auth.Box // seals delivery token secrets
 	Log       *slog.Logger
 	Now       func() time.Time
-	BodyLimit int64   // bytes a request body may have
-	RateRead  float64 // per-organization GET requests per second; 0 = off
-	RateWrite float64 // per-organization write requests per second; 0 = off
+	BodyLimit int64       // bytes a request body may have
+	RateRead  float64     // per-organization GET requests per second; 0 = off
+	RateWrite float64     // per-organization write requests per second; 0 = off
+	Files     files.Store // the bytes of uploaded assets
+	PublicURL string      // base of the URLs stackd hands out; "" = from each request's scheme and Host
+	MaxUpload int64       // bytes an uploaded asset file may have; 0 = DefaultMaxUpload
 }
+
+// DefaultMaxUpload is the largest asset file accepted when Deps.MaxUpload is 0.
+const DefaultMaxUpload = 100 << 20
 
 // API serves the Content Management API.
 type API struct {

@@ -114,6 +114,9 @@ func (a *API) createExtension(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	var f *extensionFields
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
 		var err error
+		// Extension files are small: the general body limit applies, not
+		// the asset upload limit the middleware leaves multipart bodies to.
+		r.Body = http.MaxBytesReader(w, r.Body, a.BodyLimit)
 		if f, err = readExtensionUpload(r); err != nil {
 			return err
 		}

@@ -194,6 +194,7 @@ func TestPermissionMatrix(t *testing.T) {
 	open := func(t *testing.T) (*store.Store, string) {
 		cell := t.TempDir()
 		copyFile(t, template, filepath.Join(cell, "stackd.db"))
+		copyDir(t, e.Files, filepath.Join(cell, "assets"))
 		s, err := store.Open(context.Background(), "", cell)
 		if err != nil {
 			t.Fatal(err)
@@ -231,15 +232,18 @@ func TestPermissionMatrixPostgres(t *testing.T) {
 	seedMatrix(t, e)
 	st.Close()
 	seq := 0
+	files := e.Files
 	open := func(t *testing.T) (*store.Store, string) {
 		seq++
 		name := fmt.Sprintf("%s_c%d", tpl, seq)
 		createDB(t, admin, name, tpl)
-		s, err := store.Open(context.Background(), dbURL(t, base, name), t.TempDir())
+		dir := t.TempDir()
+		copyDir(t, files, filepath.Join(dir, "assets"))
+		s, err := store.Open(context.Background(), dbURL(t, base, name), dir)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return s, ""
+		return s, dir
 	}
 	n := runMatrix(t, e.Vars, open, []string{"owner", "mt_rw", "mt_ro"})
 	t.Logf("permission matrix: %d cells checked on postgres", n)
@@ -289,9 +293,10 @@ func runMatrix(t *testing.T, vars map[string]string, open cellRunner, who []stri
 				h := principalHeaders(p)
 				maps.Copy(h, row.headers)
 				method := strings.Fields(row.route)[0]
-				status, body := e.Do(method, row.path, h, row.body)
+				rec := e.Send(e.Handler, method, row.path, h, row.body)
+				status := rec.Code
 				if strconv.Itoa(status) != want[i] {
-					t.Fatalf("%s as %s: status %d, want %s; body %v", row.route, p, status, want[i], body)
+					t.Fatalf("%s as %s: status %d, want %s; body %s", row.route, p, status, want[i], rec.Body.String())
 				}
 				if status < 400 {
 					return
@@ -333,6 +338,26 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 	if err := out.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// copyDir copies a folder tree (the asset files of the template).
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, path)
+		target := filepath.Join(to, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o700)
+		}
+		copyFile(t, path, target)
+		return nil
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 }

@@ -44,8 +44,9 @@ func (s *statusWriter) Write(b []byte) (int, error) {
 }
 
 // middleware wraps every request: a request id (header X-Request-Id), a body
-// limit, panic recovery and one access-log line. The log line names the
-// route pattern, never the raw URL's secrets or any header value.
+// limit (except on multipart uploads), panic recovery and one access-log
+// line. The log line names the route pattern, never the raw URL's secrets
+// or any header value.
 func (a *API) middleware(next http.Handler, listener string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -56,7 +57,9 @@ func (a *API) middleware(next http.Handler, listener string) http.Handler {
 		// the matched pattern after the router is done.
 		ctx = context.WithValue(ctx, chi.RouteCtxKey, chi.NewRouteContext())
 		r = r.WithContext(ctx)
-		if r.Body != nil && a.BodyLimit > 0 {
+		// Multipart bodies (uploads) are left to their handlers, which
+		// apply the upload limit (assets) or BodyLimit (extensions).
+		if r.Body != nil && a.BodyLimit > 0 && !isMultipart(r) {
 			r.Body = http.MaxBytesReader(w, r.Body, a.BodyLimit)
 		}
 		sw := &statusWriter{ResponseWriter: w}

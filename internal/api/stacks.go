@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -115,10 +116,22 @@ func (a *API) updateStack(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 	return nil
 }
 
-// deleteStack is DELETE /v3/stacks (owner only).
+// deleteStack is DELETE /v3/stacks (owner only). The rows go in one
+// transaction, then the asset files; a file that cannot be removed is
+// logged and left behind.
 func (a *API) deleteStack(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	keys, err := a.Store.StackAssetFileKeys(r.Context(), rc.stack.APIKey)
+	if err != nil {
+		return err
+	}
 	if err := a.Store.DeleteStack(r.Context(), rc.stack.APIKey); err != nil {
 		return err
+	}
+	ctx := context.WithoutCancel(r.Context())
+	for _, k := range keys {
+		if err := a.Files.Delete(ctx, k); err != nil {
+			a.Log.WarnContext(ctx, "could not remove an asset file of a deleted stack", "api_key", rc.stack.APIKey, "err", err)
+		}
 	}
 	writeJSON(w, http.StatusOK, notice("Stack deleted successfully!"))
 	return nil

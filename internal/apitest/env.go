@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +20,7 @@ import (
 	"github.com/stackd/stackd/internal/api"
 	"github.com/stackd/stackd/internal/auth"
 	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/files"
 	"github.com/stackd/stackd/internal/server"
 	"github.com/stackd/stackd/internal/store"
 	"github.com/stackd/stackd/internal/store/storetest"
@@ -56,8 +58,12 @@ type Env struct {
 	Vars    map[string]string // placeholders for scenarios: {name} in paths, headers and bodies
 	Logs    *bytes.Buffer     // everything the API logged
 	DataDir string            // the data folder (SQLite file, secret key)
+	Files   string            // the folder of the asset file store
 	deps    api.Deps
 }
+
+// MaxUpload is the asset upload limit of the API under test.
+const MaxUpload = 256 << 10
 
 // Password is the password of every user the helpers create.
 const Password = "Passw0rd!"
@@ -89,8 +95,19 @@ func NewOn(t testing.TB, st *store.Store, dir string, now time.Time) *Env {
 	clock := &Clock{t: now}
 	logs := &bytes.Buffer{}
 	log := slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil))
-	deps := api.Deps{Store: st, Auth: core.Authenticator(clock.Now), Hasher: core.Hasher, Box: core.Box, Log: log, Now: clock.Now, BodyLimit: 64 << 10}
-	return &Env{T: t, Handler: api.New(deps), CDA: api.NewCDA(deps), Store: st, Core: core, Clock: clock, Vars: map[string]string{}, Logs: logs, DataDir: dir, deps: deps}
+	filesDir := filepath.Join(dir, "assets")
+	if dir == "" {
+		filesDir = filepath.Join(t.TempDir(), "assets")
+	}
+	disk, err := files.NewDisk(filesDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { disk.Close() })
+	deps := api.Deps{Store: st, Auth: core.Authenticator(clock.Now), Hasher: core.Hasher, Box: core.Box, Log: log, Now: clock.Now, BodyLimit: 64 << 10,
+		Files: disk, MaxUpload: MaxUpload}
+	return &Env{T: t, Handler: api.New(deps), CDA: api.NewCDA(deps), Store: st, Core: core, Clock: clock, Vars: map[string]string{}, Logs: logs,
+		DataDir: dir, Files: filesDir, deps: deps}
 }
 
 // Deps returns the dependencies the handlers were built with, so a test
@@ -222,9 +239,24 @@ func (e *Env) Do(method, path string, headers map[string]string, body any) (int,
 // DoOn is Do against another handler (the CDA).
 func (e *Env) DoOn(h http.Handler, method, path string, headers map[string]string, body any) (int, map[string]any) {
 	e.T.Helper()
+	rec := e.Send(h, method, path, headers, body)
+	var out map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+		e.T.Fatalf("%s %s: answer is not a JSON object (status %d): %q", method, path, rec.Code, rec.Body.String())
+	}
+	return rec.Code, out
+}
+
+// Send sends one request to h and returns the recorded answer, whatever
+// its body (file downloads are not JSON).
+func (e *Env) Send(h http.Handler, method, path string, headers map[string]string, body any) *httptest.ResponseRecorder {
+	e.T.Helper()
 	var rd io.Reader
+	ctype := "application/json"
 	switch b := body.(type) {
 	case nil:
+	case Form:
+		rd, ctype = e.encodeForm(b)
 	case string:
 		rd = strings.NewReader(e.Expand(b))
 	default:
@@ -236,16 +268,12 @@ func (e *Env) DoOn(h http.Handler, method, path string, headers map[string]strin
 	}
 	req := httptest.NewRequest(method, e.Expand(path), rd)
 	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", ctype)
 	}
 	for k, v := range headers {
 		req.Header.Set(k, e.Expand(v))
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
-	var out map[string]any
-	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
-		e.T.Fatalf("%s %s: answer is not a JSON object (status %d): %q", method, path, rec.Code, rec.Body.String())
-	}
-	return rec.Code, out
+	return rec
 }

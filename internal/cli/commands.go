@@ -23,7 +23,8 @@ func serve(ctx context.Context, env Env, args []string) error {
 	orgName := f.str("org-name", "Default Organization", "name of the first organization, on first start")
 	ownerEmail := f.str("owner-email", "", "email of the first owner, on first start")
 	ownerPassword := f.str("owner-password", "", "password of the first owner, on first start (default: generated and printed once)")
-	bodyLimit := f.str("body-limit", "10485760", "largest request body in bytes")
+	bodyLimit := f.str("body-limit", "10485760", "largest request body in bytes (asset uploads: --max-upload)")
+	maxUpload := f.str("max-upload", "104857600", "largest asset file in bytes")
 	logLevel := f.str("log-level", "info", "debug, info, warn or error")
 	rateRead := f.str("rate-limit-read", "0", "per-organization GET requests per second (0 = off)")
 	rateWrite := f.str("rate-limit-write", "0", "per-organization write requests per second (0 = off)")
@@ -33,6 +34,10 @@ func serve(ctx context.Context, env Env, args []string) error {
 	limit, err := strconv.ParseInt(*bodyLimit, 10, 64)
 	if err != nil || limit <= 0 {
 		return fmt.Errorf("--body-limit must be a positive number of bytes, not %q", *bodyLimit)
+	}
+	upload, err := strconv.ParseInt(*maxUpload, 10, 64)
+	if err != nil || upload <= 0 {
+		return fmt.Errorf("--max-upload must be a positive number of bytes, not %q", *maxUpload)
 	}
 	rr, err1 := strconv.ParseFloat(*rateRead, 64)
 	rw, err2 := strconv.ParseFloat(*rateWrite, 64)
@@ -51,7 +56,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 		Addr: *addr, CDAAddr: *cdaAddr, DataDir: *st.data, Database: *st.database,
 		TLSCert: *cert, TLSKey: *key, PublicURL: *publicURL, SecretKey: *st.secretKey,
 		OrgName: *orgName, OwnerEmail: *ownerEmail, OwnerPassword: *ownerPassword,
-		BodyLimit: limit, PasswordCost: cost, Logger: log, Out: env.Stdout, RateRead: rr, RateWrite: rw,
+		BodyLimit: limit, MaxUpload: upload, PasswordCost: cost, Logger: log, Out: env.Stdout, RateRead: rr, RateWrite: rw,
 	})
 	if err != nil {
 		return err

@@ -13,11 +13,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"path/filepath"
 	"time"
 
 	"github.com/stackd/stackd/internal/api"
 	"github.com/stackd/stackd/internal/auth"
 	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/files"
 	"github.com/stackd/stackd/internal/jobs"
 	"github.com/stackd/stackd/internal/store"
 )
@@ -33,6 +36,7 @@ type Config struct {
 	OwnerEmail        string
 	OwnerPassword     string
 	BodyLimit         int64
+	MaxUpload         int64   // bytes an asset file may have; 0 = api.DefaultMaxUpload
 	RateRead          float64 // per-organization GET requests per second; 0 = off
 	RateWrite         float64
 	PasswordCost      auth.Params
@@ -46,6 +50,7 @@ type Server struct {
 	cfg      Config
 	store    *store.Store
 	runner   *jobs.Runner
+	files    *files.Disk
 	cma, cda *http.Server
 	lnCMA    net.Listener
 	lnCDA    net.Listener
@@ -60,6 +65,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
 		return nil, errors.New("server: --tls-cert and --tls-key must be given together")
 	}
+	if err := checkPublicURL(cfg.PublicURL); err != nil {
+		return nil, err
+	}
 	core, err := OpenCore(ctx, cfg.DataDir, cfg.Database, cfg.SecretKey, cfg.PasswordCost)
 	if err != nil {
 		return nil, err
@@ -69,8 +77,13 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.Close()
 		return nil, err
 	}
+	if s.files, err = files.NewDisk(filepath.Join(cfg.DataDir, "assets")); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("server: asset files: %w", err)
+	}
 	deps := api.Deps{Store: core.Store, Auth: core.Authenticator(cfg.Now), Hasher: core.Hasher, Box: core.Box,
-		Log: cfg.Logger, Now: cfg.Now, BodyLimit: cfg.BodyLimit, RateRead: cfg.RateRead, RateWrite: cfg.RateWrite}
+		Log: cfg.Logger, Now: cfg.Now, BodyLimit: cfg.BodyLimit, RateRead: cfg.RateRead, RateWrite: cfg.RateWrite,
+		Files: s.files, PublicURL: cfg.PublicURL, MaxUpload: cfg.MaxUpload}
 	s.runner = &jobs.Runner{Store: core.Store, Handlers: api.JobHandlers(deps), Now: cfg.Now, Log: cfg.Logger,
 		Interval: time.Second, Lease: 2 * time.Minute, Worker: jobs.NewWorkerName()}
 	s.cma = newHTTPServer(api.New(deps), cfg.Logger)
@@ -80,6 +93,19 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// checkPublicURL accepts an empty --public-url or an absolute http(s) URL
+// without query or fragment (asset URLs are built by appending to it).
+func checkPublicURL(v string) error {
+	if v == "" {
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("server: --public-url must be an http:// or https:// URL without query, not %q", v)
+	}
+	return nil
 }
 
 func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
@@ -149,6 +175,9 @@ func (s *Server) Close() error {
 		if ln != nil {
 			_ = ln.Close() // already closed after Run's shutdown
 		}
+	}
+	if s.files != nil {
+		errs = append(errs, s.files.Close())
 	}
 	if s.store != nil {
 		errs = append(errs, s.store.Close())
