@@ -86,6 +86,24 @@ func TestCheckStageMove(t *testing.T) {
 	}
 }
 
+func TestMoverOf(t *testing.T) {
+	tests := []struct {
+		name string
+		p    Principal
+		want Mover
+	}{
+		{"token", Principal{Kind: CredManagement, UserUID: "ignored"}, Mover{Token: true}},
+		{"owner", Principal{Kind: CredUser, UserUID: "u", IsOwner: true}, Mover{UserUID: "u", RoleUIDs: []string{"r"}, Superuser: true}},
+		{"admin", Principal{Kind: CredUser, UserUID: "u", Builtins: []Builtin{RoleDeveloper, RoleAdmin}}, Mover{UserUID: "u", RoleUIDs: []string{"r"}, Superuser: true}},
+		{"developer", Principal{Kind: CredUser, UserUID: "u", Builtins: []Builtin{RoleDeveloper}}, Mover{UserUID: "u", RoleUIDs: []string{"r"}}},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, MoverOf(tt.p, []string{"r"})); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}
+
 func TestNormalizePublishRule(t *testing.T) {
 	r := PublishRule{WorkflowUID: "w", StageUID: "s", EnvironmentUID: "development"}
 	if err := NormalizePublishRule(&r); err != nil {

@@ -384,6 +384,16 @@ type Mover struct {
 	Superuser bool // the stack's owner or an Admin: workflow superusers by right
 }
 
+// MoverOf is the Mover of a request's principal; roleUIDs are the uids of
+// the user's roles on the stack (store.Access.RoleUIDs). The stack's owner
+// and holders of the Admin role are superusers.
+func MoverOf(p Principal, roleUIDs []string) Mover {
+	if p.Kind == CredManagement {
+		return Mover{Token: true}
+	}
+	return Mover{UserUID: p.UserUID, RoleUIDs: roleUIDs, Superuser: p.IsOwner || slices.Contains(p.Builtins, RoleAdmin)}
+}
+
 // CheckStageMove decides whether m may move an entry governed by w from
 // stage from ("" when the entry has no stage yet) to stage to. It returns
 // nil when the move is allowed;
