@@ -166,6 +166,7 @@ func (a *API) resolveStack(r *http.Request, apiKey string, rc *reqCtx) error {
 	rc.principal.IsOwner = st.OwnerUID == rc.user.UID
 	rc.principal.Builtins = acc.Builtins
 	rc.principal.Rules = acc.Rules
+	rc.principal.RoleUIDs = acc.RoleUIDs
 	return nil
 }
 

@@ -85,6 +85,7 @@ type Principal struct {
 	UserUID  string
 	IsOwner  bool      // the user owns the stack
 	Builtins []Builtin // built-in roles the user holds on the stack
+	RoleUIDs []string  // uids of all the user's roles on the stack (workflow stage rules name them)
 	Rules    []Rule    // rules of the user's custom roles
 	Token    *Scope    // a management token's scope
 	Branch   string    // the branch the request names ("main" when none)
