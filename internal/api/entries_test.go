@@ -151,6 +151,16 @@ func TestEntryListScenarios(t *testing.T) {
 			{Name: "unknown field", Method: "GET", Path: list + "query=" + q(`{"author.nme":"A"}`), Headers: owner, WantStatus: 422,
 				WantJSON: map[string]any{"errors": map[string]any{"query": []any{`"author.nme" is not a field of this content type.`}}}},
 			{Name: "sort by an unknown field", Method: "GET", Path: list + "asc=nope", Headers: owner, WantStatus: 422},
+			{Name: "NUL in a query value", Method: "GET", Path: list + "query=" + q(`{"title":"a\u0000"}`), Headers: owner, WantStatus: 422},
+			{Name: "NUL in a parameter", Method: "GET", Path: list + "locale=en%00", Headers: owner, WantStatus: 400},
+			{Name: "invalid UTF-8 in the path", Method: "GET", Path: "/v3/content_types/bl%FFog/entries", Headers: owner, WantStatus: 400},
+			{Name: "NUL in an entry", Method: "POST", Path: "/v3/content_types/blog/entries", Headers: owner,
+				Body: `{"entry":{"title":"X","author":{"name":"a\u0000"}}}`, WantStatus: 422,
+				WantJSON: map[string]any{"errors": map[string]any{"author.name": []any{"must not contain NUL characters or invalid UTF-8."}}}},
+			{Name: "NUL in a content type title", Method: "POST", Path: "/v3/content_types", Headers: owner,
+				Body: `{"content_type":{"title":"a\u0000","uid":"nul","schema":[]}}`, WantStatus: 422},
+			{Name: "NUL in options", Method: "POST", Path: "/v3/content_types", Headers: owner,
+				Body: `{"content_type":{"title":"Nul","uid":"nul","options":{"x":"\u0000"},"schema":[]}}`, WantStatus: 422},
 		})
 	})
 }

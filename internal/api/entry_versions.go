@@ -57,6 +57,9 @@ func (a *API) nameEntryVersion(w http.ResponseWriter, r *http.Request, rc *reqCt
 	if err := domain.ValidateName("_version_name", *body.Entry.Name, true, 255); err != nil {
 		return err
 	}
+	if !domain.CleanText(*body.Entry.Name) {
+		return domain.ErrInvalid("_version_name", "must not contain NUL characters or invalid UTF-8.")
+	}
 	if err := a.setVersionName(r, rc, *body.Entry.Name, body.Entry.Locale); err != nil {
 		return err
 	}

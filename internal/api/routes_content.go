@@ -1,6 +1,10 @@
 package api
 
-import "github.com/stackd/stackd/internal/domain"
+import (
+	"net/http"
+
+	"github.com/stackd/stackd/internal/domain"
+)
 
 // contentRoutes: content types, global fields, locales and entries with
 // their versions and localizations (the content issue).
@@ -8,7 +12,7 @@ func (a *API) contentRoutes() []route {
 	const ct, gf, loc, entry = domain.ModContentType, domain.ModGlobalField, domain.ModLocale, domain.ModEntry
 	const entries = "/v3/content_types/{content_type_uid}/entries"
 	const one = entries + "/{entry_uid}"
-	return []route{
+	routes := []route{
 		{"GET", "/v3/content_types", userOrMgmt, needStack, perm(ct, domain.ActRead), a.listContentTypes},
 		{"POST", "/v3/content_types", userOrMgmt, needStack, perm(ct, domain.ActCreate), a.createContentType},
 		{"GET", "/v3/content_types/{content_type_uid}", userOrMgmt, needStack, perm(ct, domain.ActRead), a.getContentType},
@@ -37,6 +41,29 @@ func (a *API) contentRoutes() []route {
 		{"DELETE", one + "/versions/{version_number}/name", userOrMgmt, needStack, perm(entry, domain.ActUpdate), a.unnameEntryVersion},
 		{"GET", one + "/locales", userOrMgmt, needStack, perm(entry, domain.ActRead), a.entryLocales},
 		{"POST", one + "/unlocalize", userOrMgmt, needStack, perm(entry, domain.ActUpdate), a.unlocalizeEntry},
+	}
+	for i := range routes {
+		routes[i].h = cleanParams(routes[i].h)
+	}
+	return routes
+}
+
+// cleanParams refuses paths and query parameters holding NUL characters or
+// invalid UTF-8 (400) before the handler looks anything up with them:
+// PostgreSQL cannot compare such text and would fail the request with a 500.
+func cleanParams(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+		if !domain.CleanText(r.URL.Path) {
+			return domain.ErrBadRequest("The path holds NUL characters or invalid UTF-8.")
+		}
+		for k, vs := range r.URL.Query() {
+			for _, v := range vs {
+				if !domain.CleanText(k) || !domain.CleanText(v) {
+					return domain.ErrBadRequest("The query parameters hold NUL characters or invalid UTF-8.")
+				}
+			}
+		}
+		return h(w, r, rc)
 	}
 }
 

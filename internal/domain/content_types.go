@@ -57,6 +57,9 @@ func ValidateGlobalField(g *GlobalField) error {
 }
 
 func validateSchemaOwner(uid, title, description string) error {
+	if !CleanText(title) || !CleanText(description) {
+		return ErrInvalid("title", "must not contain NUL characters or invalid UTF-8.")
+	}
 	if !schemaUID.MatchString(uid) {
 		return ErrInvalid("uid", "must start with a lowercase letter and contain only lowercase letters, digits and underscores (at most 100).")
 	}
@@ -72,23 +75,27 @@ func validateOptions(raw json.RawMessage) error {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
 	}
-	var m map[string]json.RawMessage
-	if json.Unmarshal(raw, &m) != nil {
+	var m map[string]any
+	if json.Unmarshal(raw, &m) != nil || m == nil {
 		return ErrInvalid("options", "must be an object.")
 	}
 	for key, want := range map[string]string{"title": "string", "url_pattern": "string", "url_prefix": "string",
-		"is_page": "bool", "singleton": "bool"} {
-		v, ok := m[key]
-		if !ok || string(v) == "null" {
-			continue
-		}
-		var s string
-		var b bool
-		if want == "string" && json.Unmarshal(v, &s) != nil || want == "bool" && json.Unmarshal(v, &b) != nil {
-			return ErrInvalid("options."+key, fmt.Sprintf("must be a %s.", map[string]string{"string": "string", "bool": "boolean"}[want]))
+		"is_page": "boolean", "singleton": "boolean"} {
+		switch m[key].(type) {
+		case nil:
+		case string:
+			if want != "string" {
+				return ErrInvalid("options."+key, "must be a boolean.")
+			}
+		case bool:
+			if want != "boolean" {
+				return ErrInvalid("options."+key, "must be a string.")
+			}
+		default:
+			return ErrInvalid("options."+key, "must be a "+want+".")
 		}
 	}
-	return nil
+	return NoNUL("options", m)
 }
 
 // Singleton reports whether the content type allows only one entry.

@@ -92,7 +92,7 @@ func DecodeEntryBody(raw json.RawMessage) (map[string]any, error) {
 	if len(raw) == 0 || string(raw) == "null" || dec.Decode(&doc) != nil || doc == nil {
 		return nil, ErrInvalid("entry", "is required and must be an object.")
 	}
-	return doc, nil
+	return doc, NoNUL("", doc)
 }
 
 // ValidateEntry checks doc, an entry as sent (merged over its stored
@@ -265,11 +265,6 @@ func (c *entryChecker) text(f Field, s, path string) bool {
 
 func (c *entryChecker) number(v any, path string) (any, bool) {
 	n, ok := v.(json.Number)
-	if !ok {
-		if f, isFloat := v.(float64); isFloat {
-			n, ok = json.Number(fmt.Sprint(f)), true
-		}
-	}
 	if !ok {
 		return c.fail(path, "must be a number.")
 	}

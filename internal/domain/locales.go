@@ -31,6 +31,9 @@ const (
 
 // ValidateLocale checks a locale's code and name.
 func ValidateLocale(l *Locale) error {
+	if !CleanText(l.Name) {
+		return ErrInvalid("name", "must not contain NUL characters or invalid UTF-8.")
+	}
 	if !ValidLocaleCode(l.Code) {
 		return ErrInvalid("code", "is not a valid locale code (such as en-us or fr).")
 	}

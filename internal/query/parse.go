@@ -241,7 +241,12 @@ func operand(path string, op Op, v, options any) (Cond, error) {
 // scalar accepts a string, a finite number, a bool, and null when nullable.
 func scalar(at string, v any, nullable bool) (any, error) {
 	switch x := v.(type) {
-	case string, bool:
+	case string:
+		if !domain.CleanText(x) {
+			return nil, Invalid("%s must not contain NUL characters or invalid UTF-8.", at)
+		}
+		return x, nil
+	case bool:
 		return x, nil
 	case json.Number:
 		f, err := x.Float64()
@@ -285,6 +290,9 @@ func pattern(at string, v, options any) (string, bool, error) {
 	s, ok := v.(string)
 	if !ok {
 		return "", false, Invalid("%s must be a string.", at)
+	}
+	if !domain.CleanText(s) {
+		return "", false, Invalid("%s must not contain NUL characters or invalid UTF-8.", at)
 	}
 	if len(s) > maxPattern {
 		return "", false, Invalid("%s is longer than %d bytes.", at, maxPattern)

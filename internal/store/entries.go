@@ -169,8 +169,11 @@ func (s *Store) Entry(ctx context.Context, r EntryRead) (domain.Entry, error) {
 	} else {
 		e, err = entryRow(ctx, c, r.APIKey, r.UID, chain[i])
 	}
+	if err != nil {
+		return e, err
+	}
 	e.Data = domain.ProjectData(fields, e.Data)
-	return e, err
+	return e, nil
 }
 
 // EntryFilter selects one page of a content type's entries in a locale.

@@ -112,10 +112,11 @@ func (s *Store) NameEntryVersion(ctx context.Context, apiKey, ctUID, uid, locale
 		if err != nil {
 			return fmt.Errorf("store: name version %d of entry %s: %w", version, uid, err)
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			if err != nil {
-				return fmt.Errorf("store: name version: %w", err)
-			}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("store: name version: %w", err)
+		}
+		if n == 0 {
 			return errVersionNotFound(uid, version)
 		}
 		return nil

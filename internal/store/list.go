@@ -3,8 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"maps"
 	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/stackd/stackd/internal/query"
 )
@@ -45,7 +49,7 @@ func (c conn) page(ctx context.Context, q pageQuery, scan func(*sql.Rows) error)
 	if q.count || q.countOnly {
 		err := c.q.QueryRowContext(ctx, c.dynamic("SELECT COUNT(*) FROM "+q.from+" WHERE "+q.where), q.args...).Scan(&total)
 		if err != nil {
-			return 0, fmt.Errorf("store: count %s: %w", q.from, err)
+			return 0, queryErr(err, "count")
 		}
 		if q.countOnly {
 			return total, nil
@@ -54,7 +58,7 @@ func (c conn) page(ctx context.Context, q pageQuery, scan func(*sql.Rows) error)
 	args := append(append([]any{}, q.args...), q.limit, q.skip)
 	rows, err := c.q.QueryContext(ctx, c.dynamic("SELECT "+q.cols+" FROM "+q.from+" WHERE "+q.where+" ORDER BY "+q.order+" LIMIT ? OFFSET ?"), args...)
 	if err != nil {
-		return 0, fmt.Errorf("store: list %s: %w", q.from, err)
+		return 0, queryErr(err, "list")
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -63,6 +67,17 @@ func (c conn) page(ctx context.Context, q pageQuery, scan func(*sql.Rows) error)
 		}
 	}
 	return total, rows.Err()
+}
+
+// queryErr names a failed list statement. PostgreSQL refuses a few
+// regular expressions that the query parser's RE2 check accepts (\pL,
+// (?P<name>…)): that is the client's mistake, a 422, not a 500.
+func queryErr(err error, what string) error {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) && pg.Code == "2201B" {
+		return query.Invalid("a $regex uses syntax PostgreSQL does not support (%s).", pg.Message)
+	}
+	return fmt.Errorf("store: %s rows: %w", what, err)
 }
 
 // filter compiles f's query and sort for the resolver; def is the order
@@ -119,12 +134,7 @@ var commonCols = map[string]query.Field{
 
 // withCols returns commonCols plus extra.
 func withCols(extra map[string]query.Field) map[string]query.Field {
-	out := make(map[string]query.Field, len(commonCols)+len(extra))
-	for k, v := range commonCols {
-		out[k] = v
-	}
-	for k, v := range extra {
-		out[k] = v
-	}
+	out := maps.Clone(commonCols)
+	maps.Copy(out, extra)
 	return out
 }

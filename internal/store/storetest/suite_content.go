@@ -542,4 +542,15 @@ func testQueryErrors(t *testing.T, s *store.Store, st domain.Stack) {
 			Query: n, Asc: tt.asc, Limit: 10})
 		wantCode(t, err, domain.CodeValidation, "query")
 	}
+	// Patterns RE2 accepts but PostgreSQL does not run: a 422 there, never a 500.
+	for _, raw := range []string{`{"title":{"$regex":"\\pL"}}`, `{"author.name":{"$regex":"(?P<x>A)"}}`} {
+		n, err := query.Parse(raw)
+		if err != nil {
+			t.Fatalf("Parse(%s): %v", raw, err)
+		}
+		_, _, err = s.Entries(ctx, store.EntryFilter{APIKey: st.APIKey, ContentType: "book", Locale: "en-us", Master: "en-us", Query: n, Limit: 10})
+		if err != nil {
+			wantCode(t, err, domain.CodeValidation, "query")
+		}
+	}
 }
