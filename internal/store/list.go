@@ -66,7 +66,10 @@ func (c conn) page(ctx context.Context, q pageQuery, scan func(*sql.Rows) error)
 			return 0, fmt.Errorf("store: scan %s: %w", q.from, err)
 		}
 	}
-	return total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return 0, queryErr(err, "list")
+	}
+	return total, nil
 }
 
 // queryErr names a failed list statement. PostgreSQL refuses a few
