@@ -99,7 +99,7 @@ func schemaRefs(ctx context.Context, c conn, apiKey string) (domain.SchemaRefs, 
 // references exist. A uid or title already taken is a 422 with code 115.
 func (s *Store) CreateContentType(ctx context.Context, ct domain.ContentType, a *domain.AuditEntry) error {
 	return s.txAudit(ctx, a, func(c conn) error {
-		if err := checkCTFree(ctx, c, ct.APIKey, ct.UID, ct.Title, ""); err != nil {
+		if err := ctOwner.checkFree(ctx, c, ct.APIKey, ct.UID, ct.Title, ""); err != nil {
 			return err
 		}
 		refs, err := schemaRefs(ctx, c, ct.APIKey)
@@ -117,46 +117,55 @@ func (s *Store) CreateContentType(ctx context.Context, ct domain.ContentType, a 
 		_, err = c.exec(ctx, `INSERT INTO content_types (`+ctCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			ct.APIKey, ct.UID, ct.Title, ct.Description, fields, rawOr(ct.Options, "{}"), ct.Version, ct.CreatedBy, ct.UpdatedBy,
 			ms(ct.CreatedAt), ms(ct.UpdatedAt))
-		return ctWriteErr(c, err, "uid")
+		return ctOwner.writeErr(c, err)
 	})
 }
 
-// checkCTFree refuses a uid or title another content type has (self
-// excepted), with Contentstack's code 115.
-func checkCTFree(ctx context.Context, c conn, apiKey, uid, title, self string) error {
+// schemaOwner names a table of schema owners (content types or global
+// fields) for the uniqueness checks they share.
+type schemaOwner struct{ table, what string }
+
+var (
+	ctOwner = schemaOwner{"content_types", "Content Type"}
+	gfOwner = schemaOwner{"global_fields", "Global Field"}
+)
+
+// checkFree refuses a uid or title another row of o's table has (self
+// excepted; self is empty on create), with Contentstack's code 115.
+func (o schemaOwner) checkFree(ctx context.Context, c conn, apiKey, uid, title, self string) error {
 	var n int
 	if self == "" {
-		if err := c.row(ctx, `SELECT COUNT(*) FROM content_types WHERE api_key = ? AND uid = ?`, apiKey, uid).Scan(&n); err != nil {
-			return fmt.Errorf("store: check content type uid: %w", err)
+		if err := c.row(ctx, `SELECT COUNT(*) FROM `+o.table+` WHERE api_key = ? AND uid = ?`, apiKey, uid).Scan(&n); err != nil {
+			return fmt.Errorf("store: check %s uid: %w", o.what, err)
 		}
 		if n > 0 {
-			return errCTExists("uid", uid)
+			return o.errExists("uid", uid)
 		}
 	}
-	err := c.row(ctx, `SELECT COUNT(*) FROM content_types WHERE api_key = ? AND title = ? AND uid <> ?`, apiKey, title, self).Scan(&n)
+	err := c.row(ctx, `SELECT COUNT(*) FROM `+o.table+` WHERE api_key = ? AND title = ? AND uid <> ?`, apiKey, title, self).Scan(&n)
 	if err != nil {
-		return fmt.Errorf("store: check content type title: %w", err)
+		return fmt.Errorf("store: check %s title: %w", o.what, err)
 	}
 	if n > 0 {
-		return errCTExists("title", title)
+		return o.errExists("title", title)
 	}
 	return nil
 }
 
-func errCTExists(field, value string) *domain.Error {
-	return domain.Errorf(domain.KindInvalid, domain.CodeCTExists, "A Content Type with the %s '%s' already exists.", field, value).
+func (o schemaOwner) errExists(field, value string) *domain.Error {
+	return domain.Errorf(domain.KindInvalid, domain.CodeCTExists, "A %s with the %s '%s' already exists.", o.what, field, value).
 		WithField(field, "is not unique.")
 }
 
-// ctWriteErr maps a unique violation that slipped past checkCTFree (a
-// concurrent create) to the same 115.
-func ctWriteErr(c conn, err error, field string) error {
+// writeErr maps a unique violation that slipped past checkFree (a
+// concurrent write) to the same 115.
+func (o schemaOwner) writeErr(c conn, err error) error {
 	if c.d.isUnique(err) {
-		return domain.Errorf(domain.KindInvalid, domain.CodeCTExists, "A Content Type with this uid or title already exists.").
-			WithField(field, "is not unique.")
+		return domain.Errorf(domain.KindInvalid, domain.CodeCTExists, "A %s with this uid or title already exists.", o.what).
+			WithField("uid", "is not unique.")
 	}
 	if err != nil {
-		return fmt.Errorf("store: write content type: %w", err)
+		return fmt.Errorf("store: write %s: %w", o.what, err)
 	}
 	return nil
 }
@@ -203,7 +212,7 @@ func (s *Store) UpdateContentType(ctx context.Context, apiKey, uid string, fn fu
 		if err := fn(&ct); err != nil {
 			return err
 		}
-		if err := checkCTFree(ctx, c, apiKey, uid, ct.Title, uid); err != nil {
+		if err := ctOwner.checkFree(ctx, c, apiKey, uid, ct.Title, uid); err != nil {
 			return err
 		}
 		refs, err := schemaRefs(ctx, c, apiKey)
@@ -223,7 +232,7 @@ func (s *Store) UpdateContentType(ctx context.Context, apiKey, uid string, fn fu
 		_, err = c.exec(ctx, `UPDATE content_types SET title = ?, description = ?, fields = ?, options = ?, version = ?,
 			updated_by = ?, updated_at = ? WHERE api_key = ? AND uid = ?`,
 			ct.Title, ct.Description, fields, rawOr(ct.Options, "{}"), ct.Version, ct.UpdatedBy, ms(ct.UpdatedAt), apiKey, uid)
-		return ctWriteErr(c, err, "title")
+		return ctOwner.writeErr(c, err)
 	})
 	return out, err
 }

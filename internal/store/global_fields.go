@@ -71,7 +71,7 @@ func (s *Store) GlobalFieldSchemas(ctx context.Context, apiKey string) (map[stri
 // a 422 with code 115, as for content types.
 func (s *Store) CreateGlobalField(ctx context.Context, g domain.GlobalField, a *domain.AuditEntry) error {
 	return s.txAudit(ctx, a, func(c conn) error {
-		if err := checkGFFree(ctx, c, g.APIKey, g.UID, g.Title, ""); err != nil {
+		if err := gfOwner.checkFree(ctx, c, g.APIKey, g.UID, g.Title, ""); err != nil {
 			return err
 		}
 		if err := checkGFSchema(ctx, c, g); err != nil {
@@ -83,7 +83,7 @@ func (s *Store) CreateGlobalField(ctx context.Context, g domain.GlobalField, a *
 		}
 		_, err = c.exec(ctx, `INSERT INTO global_fields (`+gfCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			g.APIKey, g.UID, g.Title, g.Description, fields, g.Version, g.CreatedBy, g.UpdatedBy, ms(g.CreatedAt), ms(g.UpdatedAt))
-		return gfWriteErr(c, err)
+		return gfOwner.writeErr(c, err)
 	})
 }
 
@@ -94,42 +94,6 @@ func checkGFSchema(ctx context.Context, c conn, g domain.GlobalField) error {
 	}
 	refs.Self, refs.SelfGlobal = g.UID, true
 	return refs.Check(g.Schema)
-}
-
-func checkGFFree(ctx context.Context, c conn, apiKey, uid, title, self string) error {
-	var n int
-	if self == "" {
-		if err := c.row(ctx, `SELECT COUNT(*) FROM global_fields WHERE api_key = ? AND uid = ?`, apiKey, uid).Scan(&n); err != nil {
-			return fmt.Errorf("store: check global field uid: %w", err)
-		}
-		if n > 0 {
-			return errGFExists("uid", uid)
-		}
-	}
-	err := c.row(ctx, `SELECT COUNT(*) FROM global_fields WHERE api_key = ? AND title = ? AND uid <> ?`, apiKey, title, self).Scan(&n)
-	if err != nil {
-		return fmt.Errorf("store: check global field title: %w", err)
-	}
-	if n > 0 {
-		return errGFExists("title", title)
-	}
-	return nil
-}
-
-func errGFExists(field, value string) *domain.Error {
-	return domain.Errorf(domain.KindInvalid, domain.CodeCTExists, "A Global Field with the %s '%s' already exists.", field, value).
-		WithField(field, "is not unique.")
-}
-
-func gfWriteErr(c conn, err error) error {
-	if c.d.isUnique(err) {
-		return domain.Errorf(domain.KindInvalid, domain.CodeCTExists, "A Global Field with this uid or title already exists.").
-			WithField("uid", "is not unique.")
-	}
-	if err != nil {
-		return fmt.Errorf("store: write global field: %w", err)
-	}
-	return nil
 }
 
 // GlobalField returns one global field.
@@ -168,7 +132,7 @@ func (s *Store) UpdateGlobalField(ctx context.Context, apiKey, uid string, fn fu
 		if err := fn(&g); err != nil {
 			return err
 		}
-		if err := checkGFFree(ctx, c, apiKey, uid, g.Title, uid); err != nil {
+		if err := gfOwner.checkFree(ctx, c, apiKey, uid, g.Title, uid); err != nil {
 			return err
 		}
 		if err := checkGFSchema(ctx, c, g); err != nil {
@@ -182,7 +146,7 @@ func (s *Store) UpdateGlobalField(ctx context.Context, apiKey, uid string, fn fu
 		out = g
 		_, err = c.exec(ctx, `UPDATE global_fields SET title = ?, description = ?, fields = ?, version = ?, updated_by = ?,
 			updated_at = ? WHERE api_key = ? AND uid = ?`, g.Title, g.Description, fields, g.Version, g.UpdatedBy, ms(g.UpdatedAt), apiKey, uid)
-		return gfWriteErr(c, err)
+		return gfOwner.writeErr(c, err)
 	})
 	return out, err
 }
