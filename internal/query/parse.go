@@ -116,10 +116,7 @@ func (p *parser) object(obj map[string]any, at string, depth int) (Node, error) 
 		}
 		out = append(out, n)
 	}
-	if len(out) == 1 {
-		return out[0], nil
-	}
-	return out, nil
+	return unwrap(out), nil
 }
 
 func (p *parser) member(k string, v any, at string, depth int) (Node, error) {
@@ -195,10 +192,15 @@ func (p *parser) field(path string, v any) (Node, error) {
 		}
 		out = append(out, n)
 	}
-	if len(out) == 1 {
-		return out[0], nil
+	return unwrap(out), nil
+}
+
+// unwrap returns the only condition of a one-item And.
+func unwrap(and And) Node {
+	if len(and) == 1 {
+		return and[0]
 	}
-	return out, nil
+	return and
 }
 
 func (p *parser) cond(c Cond) (Node, error) {

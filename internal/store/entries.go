@@ -100,6 +100,24 @@ func entryIn(ctx context.Context, c conn, apiKey, ctUID, uid string) ([]string, 
 	return have, nil
 }
 
+// entryOf checks that content type ctUID exists (118 otherwise; its row
+// is locked inside a write transaction) and holds entry uid (141), and
+// returns the entry's locales. With a locale, the entry must have content
+// there (141).
+func entryOf(ctx context.Context, c conn, apiKey, ctUID, uid, locale string) ([]string, error) {
+	if _, err := ctByUID(ctx, c, apiKey, ctUID); err != nil {
+		return nil, err
+	}
+	have, err := entryIn(ctx, c, apiKey, ctUID, uid)
+	if err != nil {
+		return nil, err
+	}
+	if locale != "" && !slices.Contains(have, locale) {
+		return nil, errNotLocalized(uid, locale)
+	}
+	return have, nil
+}
+
 // entryRow reads the current content of one locale of an entry (locked
 // inside a write transaction).
 func entryRow(ctx context.Context, c conn, apiKey, uid, locale string) (domain.Entry, error) {
@@ -293,10 +311,7 @@ func (s *Store) EntryLocales(ctx context.Context, st domain.Stack, ctUID, uid st
 		return nil, err
 	}
 	c := s.read()
-	if _, err := ctByUID(ctx, c, st.APIKey, ctUID); err != nil {
-		return nil, err
-	}
-	have, err := entryIn(ctx, c, st.APIKey, ctUID, uid)
+	have, err := entryOf(ctx, c, st.APIKey, ctUID, uid, "")
 	if err != nil {
 		return nil, err
 	}

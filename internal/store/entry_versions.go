@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/stackd/stackd/internal/domain"
@@ -63,15 +62,8 @@ type VersionFilter struct {
 // when asked, how many there are.
 func (s *Store) EntryVersions(ctx context.Context, f VersionFilter) ([]domain.EntryVersion, int, error) {
 	c := s.read()
-	if _, err := ctByUID(ctx, c, f.APIKey, f.ContentType); err != nil {
+	if _, err := entryOf(ctx, c, f.APIKey, f.ContentType, f.UID, f.Locale); err != nil {
 		return nil, 0, err
-	}
-	have, err := entryIn(ctx, c, f.APIKey, f.ContentType, f.UID)
-	if err != nil {
-		return nil, 0, err
-	}
-	if !slices.Contains(have, f.Locale) {
-		return nil, 0, errNotLocalized(f.UID, f.Locale)
 	}
 	where := "api_key = ? AND uid = ? AND locale = ?"
 	if f.Named {
@@ -97,15 +89,8 @@ func (s *Store) EntryVersions(ctx context.Context, f VersionFilter) ([]domain.En
 // it away when name is empty. The version's content does not change.
 func (s *Store) NameEntryVersion(ctx context.Context, apiKey, ctUID, uid, locale string, version int, name, by string, at time.Time, a *domain.AuditEntry) error {
 	return s.txAudit(ctx, a, func(c conn) error {
-		if _, err := ctByUID(ctx, c, apiKey, ctUID); err != nil {
+		if _, err := entryOf(ctx, c, apiKey, ctUID, uid, locale); err != nil {
 			return err
-		}
-		have, err := entryIn(ctx, c, apiKey, ctUID, uid)
-		if err != nil {
-			return err
-		}
-		if !slices.Contains(have, locale) {
-			return errNotLocalized(uid, locale)
 		}
 		res, err := c.exec(ctx, `UPDATE entry_versions SET version_name = ?, named_by = ?, named_at = ?
 			WHERE api_key = ? AND uid = ? AND locale = ? AND version = ?`, name, by, ms(at), apiKey, uid, locale, version)

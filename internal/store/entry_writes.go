@@ -315,18 +315,14 @@ func checkUnique(ctx context.Context, c conn, w EntryWrite, fields []domain.Fiel
 // content in locale.
 func (s *Store) DeleteEntry(ctx context.Context, apiKey, ctUID, uid, locale, master string, all bool, a *domain.AuditEntry) error {
 	return s.txAudit(ctx, a, func(c conn) error {
-		if _, err := ctByUID(ctx, c, apiKey, ctUID); err != nil {
-			return err
-		}
-		have, err := entryIn(ctx, c, apiKey, ctUID, uid)
-		if err != nil {
-			return err
-		}
 		if locale == "" || locale == master || all {
+			if _, err := entryOf(ctx, c, apiKey, ctUID, uid, ""); err != nil {
+				return err
+			}
 			return deleteEntryRows(ctx, c, apiKey, uid, "")
 		}
-		if !slices.Contains(have, locale) {
-			return errNotLocalized(uid, locale)
+		if _, err := entryOf(ctx, c, apiKey, ctUID, uid, locale); err != nil {
+			return err
 		}
 		return deleteEntryRows(ctx, c, apiKey, uid, locale)
 	})
@@ -339,15 +335,9 @@ func (s *Store) UnlocalizeEntry(ctx context.Context, apiKey, ctUID, uid, locale,
 		return domain.ErrInvalid("locale", "must name a locale other than the master locale.")
 	}
 	return s.txAudit(ctx, a, func(c conn) error {
-		if _, err := ctByUID(ctx, c, apiKey, ctUID); err != nil {
-			return err
-		}
-		have, err := entryIn(ctx, c, apiKey, ctUID, uid)
+		have, err := entryOf(ctx, c, apiKey, ctUID, uid, locale)
 		if err != nil {
 			return err
-		}
-		if !slices.Contains(have, locale) {
-			return errNotLocalized(uid, locale)
 		}
 		if len(have) == 1 {
 			return domain.ErrInvalid("locale", "holds the only content of this entry; delete the entry instead.")
