@@ -1,7 +1,71 @@
 package api
 
-// contentRoutes declares the content routes (built by a later issue).
-func (a *API) contentRoutes() []route { return nil }
+import (
+	"net/http"
+
+	"github.com/stackd/stackd/internal/domain"
+)
+
+// contentRoutes: content types, global fields, locales and entries with
+// their versions and localizations (the content issue).
+func (a *API) contentRoutes() []route {
+	const ct, gf, loc, entry = domain.ModContentType, domain.ModGlobalField, domain.ModLocale, domain.ModEntry
+	const entries = "/v3/content_types/{content_type_uid}/entries"
+	const one = entries + "/{entry_uid}"
+	routes := []route{
+		{"GET", "/v3/content_types", userOrMgmt, needStack, perm(ct, domain.ActRead), a.listContentTypes},
+		{"POST", "/v3/content_types", userOrMgmt, needStack, perm(ct, domain.ActCreate), a.createContentType},
+		{"GET", "/v3/content_types/{content_type_uid}", userOrMgmt, needStack, perm(ct, domain.ActRead), a.getContentType},
+		{"PUT", "/v3/content_types/{content_type_uid}", userOrMgmt, needStack, perm(ct, domain.ActUpdate), a.updateContentType},
+		{"DELETE", "/v3/content_types/{content_type_uid}", userOrMgmt, needStack, perm(ct, domain.ActDelete), a.deleteContentType},
+
+		{"GET", "/v3/global_fields", userOrMgmt, needStack, perm(gf, domain.ActRead), a.listGlobalFields},
+		{"POST", "/v3/global_fields", userOrMgmt, needStack, perm(gf, domain.ActCreate), a.createGlobalField},
+		{"GET", "/v3/global_fields/{global_field_uid}", userOrMgmt, needStack, perm(gf, domain.ActRead), a.getGlobalField},
+		{"PUT", "/v3/global_fields/{global_field_uid}", userOrMgmt, needStack, perm(gf, domain.ActUpdate), a.updateGlobalField},
+		{"DELETE", "/v3/global_fields/{global_field_uid}", userOrMgmt, needStack, perm(gf, domain.ActDelete), a.deleteGlobalField},
+
+		{"GET", "/v3/locales", userOrMgmt, needStack, perm(loc, domain.ActRead), a.listLocales},
+		{"POST", "/v3/locales", userOrMgmt, needStack, perm(loc, domain.ActCreate), a.createLocale},
+		{"GET", "/v3/locales/{locale_code}", userOrMgmt, needStack, perm(loc, domain.ActRead), a.getLocale},
+		{"PUT", "/v3/locales/{locale_code}", userOrMgmt, needStack, perm(loc, domain.ActUpdate), a.updateLocale},
+		{"DELETE", "/v3/locales/{locale_code}", userOrMgmt, needStack, perm(loc, domain.ActDelete), a.deleteLocale},
+
+		{"GET", entries, userOrMgmt, needStack, perm(entry, domain.ActRead), a.listEntries},
+		{"POST", entries, userOrMgmt, needStack, perm(entry, domain.ActCreate), a.createEntry},
+		{"GET", one, userOrMgmt, needStack, perm(entry, domain.ActRead), a.getEntry},
+		{"PUT", one, userOrMgmt, needStack, perm(entry, domain.ActUpdate), a.updateEntry},
+		{"DELETE", one, userOrMgmt, needStack, perm(entry, domain.ActDelete), a.deleteEntry},
+		{"GET", one + "/versions", userOrMgmt, needStack, perm(entry, domain.ActRead), a.listEntryVersions},
+		{"POST", one + "/versions/{version_number}/name", userOrMgmt, needStack, perm(entry, domain.ActUpdate), a.nameEntryVersion},
+		{"DELETE", one + "/versions/{version_number}/name", userOrMgmt, needStack, perm(entry, domain.ActUpdate), a.unnameEntryVersion},
+		{"GET", one + "/locales", userOrMgmt, needStack, perm(entry, domain.ActRead), a.entryLocales},
+		{"POST", one + "/unlocalize", userOrMgmt, needStack, perm(entry, domain.ActUpdate), a.unlocalizeEntry},
+	}
+	for i := range routes {
+		routes[i].h = cleanParams(routes[i].h)
+	}
+	return routes
+}
+
+// cleanParams refuses paths and query parameters holding NUL characters or
+// invalid UTF-8 (400) before the handler looks anything up with them:
+// PostgreSQL cannot compare such text and would fail the request with a 500.
+func cleanParams(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+		if !domain.CleanText(r.URL.Path) {
+			return domain.ErrBadRequest("The path holds NUL characters or invalid UTF-8.")
+		}
+		for k, vs := range r.URL.Query() {
+			for _, v := range vs {
+				if !domain.CleanText(k) || !domain.CleanText(v) {
+					return domain.ErrBadRequest("The query parameters hold NUL characters or invalid UTF-8.")
+				}
+			}
+		}
+		return h(w, r, rc)
+	}
+}
 
 // cdaContentRoutes declares the CDA's content routes (built by a later issue).
 func (a *API) cdaContentRoutes() []cdaRoute { return nil }

@@ -30,6 +30,15 @@ func (d *dialect) rebind(q string) string {
 	if v, ok := d.rebinds.Load(q); ok {
 		return v.(string)
 	}
+	out := dollarize(q)
+	d.rebinds.Store(q, out)
+	return out
+}
+
+// dollarize numbers the ? placeholders of q outside string literals.
+// Statements built per request (query filters) are rebound with it
+// directly, since caching them would let the cache grow without bound.
+func dollarize(q string) string {
 	var b strings.Builder
 	n := 0
 	inStr := false
@@ -46,9 +55,7 @@ func (d *dialect) rebind(q string) string {
 		}
 		b.WriteByte(c)
 	}
-	out := b.String()
-	d.rebinds.Store(q, out)
-	return out
+	return b.String()
 }
 
 // isUnique reports whether err is a unique-constraint violation.
