@@ -20,7 +20,7 @@ func uids(names ...string) []any {
 }
 
 // q escapes a query parameter, keeping {name} placeholders for Expand.
-func q(query string) string {
+func assetQ(query string) string {
 	return strings.NewReplacer("%7B", "{", "%7D", "}").Replace(url.QueryEscape(query))
 }
 
@@ -45,7 +45,7 @@ func TestAssetListScenarios(t *testing.T) {
 		e.Run(t, []apitest.Scenario{
 			{Name: "every file, oldest first, no folders", Method: "GET", Path: "/v3/assets?include_count=true", Headers: h, WantStatus: 200,
 				WantJSON: map[string]any{"count": 3, "assets": uids("a1", "a2", "a3")}},
-			{Name: "the SDK's leading ampersand", Method: "GET", Path: "/v3/assets?&query=" + q(`{"filename":"b.txt"}`), Headers: mgmt("ro_token"),
+			{Name: "the SDK's leading ampersand", Method: "GET", Path: "/v3/assets?&query=" + assetQ(`{"filename":"b.txt"}`), Headers: mgmt("ro_token"),
 				WantStatus: 200, WantJSON: map[string]any{"assets": uids("a1")}},
 			{Name: "with folders", Method: "GET", Path: "/v3/assets?include_folders=true&include_count=true", Headers: h, WantStatus: 200,
 				WantJSON: map[string]any{"count": 5, "assets": []any{
@@ -77,46 +77,46 @@ func TestAssetListScenarios(t *testing.T) {
 				WantJSON: map[string]any{"count": 3, "assets": uids("a2")}},
 			{Name: "past the end", Method: "GET", Path: "/v3/assets?skip=1e%2B100&include_count=true", Headers: h, WantStatus: 200,
 				WantJSON: map[string]any{"count": 3, "assets": []any{}}},
-			{Name: "query: equality on title", Method: "GET", Path: "/v3/assets?query=" + q(`{"title":"charlie"}`), Headers: h, WantStatus: 200,
+			{Name: "query: equality on title", Method: "GET", Path: "/v3/assets?query=" + assetQ(`{"title":"charlie"}`), Headers: h, WantStatus: 200,
 				WantJSON: map[string]any{"assets": uids("a3")}},
-			{Name: "query: a tag", Method: "GET", Path: "/v3/assets?query=" + q(`{"tags":"x"}`), Headers: h, WantStatus: 200,
+			{Name: "query: a tag", Method: "GET", Path: "/v3/assets?query=" + assetQ(`{"tags":"x"}`), Headers: h, WantStatus: 200,
 				WantJSON: map[string]any{"assets": uids("a3")}},
-			{Name: "query: tags $in", Method: "GET", Path: "/v3/assets?query=" + q(`{"tags":{"$in":["shared","nope"]}}`), Headers: h, WantStatus: 200,
+			{Name: "query: tags $in", Method: "GET", Path: "/v3/assets?query=" + assetQ(`{"tags":{"$in":["shared","nope"]}}`), Headers: h, WantStatus: 200,
 				WantJSON: map[string]any{"assets": uids("a1", "a3")}},
-			{Name: "query: tags $nin", Method: "GET", Path: "/v3/assets?query=" + q(`{"tags":{"$nin":["x"]}}`), Headers: h, WantStatus: 200,
+			{Name: "query: tags $nin", Method: "GET", Path: "/v3/assets?query=" + assetQ(`{"tags":{"$nin":["x"]}}`), Headers: h, WantStatus: 200,
 				WantJSON: map[string]any{"assets": uids("a1", "a2")}},
-			{Name: "query: content type $in", Method: "GET", Path: "/v3/assets?query=" + q(`{"content_type":{"$in":["image/png","image/gif"]}}`),
+			{Name: "query: content type $in", Method: "GET", Path: "/v3/assets?query=" + assetQ(`{"content_type":{"$in":["image/png","image/gif"]}}`),
 				Headers: h, WantStatus: 200, WantJSON: map[string]any{"assets": uids("a2")}},
-			{Name: "query: uid $nin", Method: "GET", Path: "/v3/assets?query=" + q(`{"uid":{"$nin":["{a1}"]}}`), Headers: h, WantStatus: 200,
+			{Name: "query: uid $nin", Method: "GET", Path: "/v3/assets?query=" + assetQ(`{"uid":{"$nin":["{a1}"]}}`), Headers: h, WantStatus: 200,
 				WantJSON: map[string]any{"assets": uids("a2", "a3")}},
-			{Name: "query: uid $in and $ne", Method: "GET", Path: "/v3/assets?query=" + q(`{"uid":{"$in":["{a1}","{a2}"],"$ne":"{a1}"}}`), Headers: h,
+			{Name: "query: uid $in and $ne", Method: "GET", Path: "/v3/assets?query=" + assetQ(`{"uid":{"$in":["{a1}","{a2}"],"$ne":"{a1}"}}`), Headers: h,
 				WantStatus: 200, WantJSON: map[string]any{"assets": uids("a2")}},
-			{Name: "query: at the top", Method: "GET", Path: "/v3/assets?query=" + q(`{"parent_uid":null}`), Headers: h, WantStatus: 200,
+			{Name: "query: at the top", Method: "GET", Path: "/v3/assets?query=" + assetQ(`{"parent_uid":null}`), Headers: h, WantStatus: 200,
 				WantJSON: map[string]any{"assets": uids("a1")}},
-			{Name: "query: in a folder", Method: "GET", Path: "/v3/assets?include_count=true&query=" + q(`{"parent_uid":{"$in":["{f1}","{f2}"]}}`),
+			{Name: "query: in a folder", Method: "GET", Path: "/v3/assets?include_count=true&query=" + assetQ(`{"parent_uid":{"$in":["{f1}","{f2}"]}}`),
 				Headers: h, WantStatus: 200, WantJSON: map[string]any{"count": 2, "assets": uids("a2", "a3")}},
 			{Name: "query: folders only, as csdx exports them", Method: "GET",
-				Path: "/v3/assets?include_folders=true&include_count=true&query=" + q(`{"is_dir":true}`), Headers: h, WantStatus: 200,
+				Path: "/v3/assets?include_folders=true&include_count=true&query=" + assetQ(`{"is_dir":true}`), Headers: h, WantStatus: 200,
 				WantJSON: map[string]any{"count": 2, "assets": uids("f1", "f2")}},
-			{Name: "query: two fields", Method: "GET", Path: "/v3/assets?query=" + q(`{"tags":"shared","filename":"c.txt"}`), Headers: h,
+			{Name: "query: two fields", Method: "GET", Path: "/v3/assets?query=" + assetQ(`{"tags":"shared","filename":"c.txt"}`), Headers: h,
 				WantStatus: 200, WantJSON: map[string]any{"assets": uids("a3")}},
-			{Name: "query: empty $in matches nothing", Method: "GET", Path: "/v3/assets?query=" + q(`{"uid":{"$in":[]}}`), Headers: h,
+			{Name: "query: empty $in matches nothing", Method: "GET", Path: "/v3/assets?query=" + assetQ(`{"uid":{"$in":[]}}`), Headers: h,
 				WantStatus: 200, WantJSON: map[string]any{"assets": []any{}}},
-			{Name: "query: not JSON", Method: "GET", Path: "/v3/assets?query=" + q(`{"title":`), Headers: h, WantStatus: 422,
+			{Name: "query: not JSON", Method: "GET", Path: "/v3/assets?query=" + assetQ(`{"title":`), Headers: h, WantStatus: 422,
 				WantJSON: map[string]any{"errors": map[string]any{"query": []any{"must be a JSON object."}}}},
-			{Name: "query: unknown field", Method: "GET", Path: "/v3/assets?query=" + q(`{"file_size":3}`), Headers: h, WantStatus: 422},
-			{Name: "query: unsupported operator", Method: "GET", Path: "/v3/assets?query=" + q(`{"title":{"$regex":"^a"}}`), Headers: h, WantStatus: 422,
+			{Name: "query: unknown field", Method: "GET", Path: "/v3/assets?query=" + assetQ(`{"file_size":3}`), Headers: h, WantStatus: 422},
+			{Name: "query: unsupported operator", Method: "GET", Path: "/v3/assets?query=" + assetQ(`{"title":{"$regex":"^a"}}`), Headers: h, WantStatus: 422,
 				WantJSON: map[string]any{"errors": map[string]any{"query": []any{`title uses the operator "$regex"; asset queries support $eq, $ne, $in and $nin.`}}}},
-			{Name: "query: $and is not supported yet", Method: "GET", Path: "/v3/assets?query=" + q(`{"$and":[{"title":"a"}]}`), Headers: h, WantStatus: 422},
-			{Name: "query: wrong type", Method: "GET", Path: "/v3/assets?query=" + q(`{"is_dir":"yes"}`), Headers: h, WantStatus: 422,
+			{Name: "query: $and is not supported yet", Method: "GET", Path: "/v3/assets?query=" + assetQ(`{"$and":[{"title":"a"}]}`), Headers: h, WantStatus: 422},
+			{Name: "query: wrong type", Method: "GET", Path: "/v3/assets?query=" + assetQ(`{"is_dir":"yes"}`), Headers: h, WantStatus: 422,
 				WantJSON: map[string]any{"errors": map[string]any{"query": []any{"is_dir must be compared with a boolean."}}}},
-			{Name: "query: $in needs an array", Method: "GET", Path: "/v3/assets?query=" + q(`{"uid":{"$in":"x"}}`), Headers: h, WantStatus: 422},
+			{Name: "query: $in needs an array", Method: "GET", Path: "/v3/assets?query=" + assetQ(`{"uid":{"$in":"x"}}`), Headers: h, WantStatus: 422},
 			{Name: "another stack sees none of them", Method: "GET", Path: "/v3/assets?include_count=true&include_folders=true",
 				Headers: hdr("outsider", "other_key"), WantStatus: 200, WantJSON: map[string]any{"count": 0, "assets": []any{}}},
 			{Name: "negative limit", Method: "GET", Path: "/v3/assets?limit=-1", Headers: h, WantStatus: 422},
 		})
 		t.Run("relative url", func(t *testing.T) {
-			body := mustDo(t, e, "GET", "/v3/assets?relative_urls=true&query="+q(`{"uid":"{a1}"}`), h, nil, 200)
+			body := mustDo(t, e, "GET", "/v3/assets?relative_urls=true&query="+assetQ(`{"uid":"{a1}"}`), h, nil, 200)
 			u := body["assets"].([]any)[0].(map[string]any)["url"].(string)
 			if len(u) == 0 || u[0] != '/' {
 				t.Errorf("url %q is not relative", u)
