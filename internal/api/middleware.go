@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -63,6 +65,12 @@ func (a *API) middleware(next http.Handler, listener string) http.Handler {
 			r.Body = http.MaxBytesReader(w, r.Body, a.BodyLimit)
 		}
 		sw := &statusWriter{ResponseWriter: w}
+		if !cleanRequest(r) {
+			writeError(sw, r, a.Log, domain.ErrBadRequest("The request contains a NUL byte or invalid UTF-8 in its path, query or headers."))
+			a.Log.InfoContext(r.Context(), "request", "listener", listener, "method", r.Method, "route", "(refused)",
+				"status", sw.status, "duration_ms", time.Since(start).Milliseconds(), "request_id", id)
+			return
+		}
 		defer func() {
 			if p := recover(); p != nil {
 				writeError(sw, r, a.Log, fmt.Errorf("panic: %v", p))
@@ -93,4 +101,27 @@ func errNoRoute() error {
 
 func errMethod() error {
 	return domain.Errorf(domain.KindMethod, domain.CodeMethodNotAllowed, "This method is not allowed on this URL.")
+}
+
+// cleanRequest reports whether the decoded path, the query and the headers
+// stackd reads are valid UTF-8 without NUL bytes. PostgreSQL refuses such
+// text with an error, which would otherwise surface as a 500.
+func cleanRequest(r *http.Request) bool {
+	ok := func(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+	if !ok(r.URL.Path) {
+		return false
+	}
+	for _, vs := range r.URL.Query() {
+		for _, v := range vs {
+			if !ok(v) {
+				return false
+			}
+		}
+	}
+	for _, h := range []string{"api_key", "branch", "organization_uid", "authtoken", "authorization", "access_token"} {
+		if !ok(r.Header.Get(h)) {
+			return false
+		}
+	}
+	return true
 }

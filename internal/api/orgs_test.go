@@ -69,3 +69,15 @@ func TestHTTPConventions(t *testing.T) {
 		}
 	})
 }
+
+func TestInvalidCharactersAreRefused(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+		stackEnv(t, e)
+		e.Run(t, []apitest.Scenario{
+			{Name: "NUL in api_key", Method: "GET", Path: "/v3/environments", Headers: map[string]string{"authtoken": "{owner}", "api_key": "blt\x00x"}, WantStatus: 400, WantCode: 400},
+			{Name: "NUL in a path parameter", Method: "GET", Path: "/v3/roles/blt%00x", Headers: hdr("owner", "api_key"), WantStatus: 400, WantCode: 400},
+			{Name: "invalid UTF-8 in the query", Method: "GET", Path: "/v3/environments?asc=%ff", Headers: hdr("owner", "api_key"), WantStatus: 400, WantCode: 400},
+			{Name: "invalid UTF-8 in a path parameter", Method: "GET", Path: "/v3/environments/%c3%28", Headers: hdr("owner", "api_key"), WantStatus: 400, WantCode: 400},
+		})
+	})
+}
