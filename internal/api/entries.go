@@ -85,7 +85,13 @@ func (a *API) listEntries(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 	proj := parseProjection(r.URL.Query())
 	items := make([]map[string]any, 0, len(entries))
 	for _, e := range entries {
-		items = append(items, proj.apply(entryJSON(e)))
+		items = append(items, entryJSON(e))
+	}
+	if err := a.decorateEntries(r, rc, items); err != nil {
+		return err
+	}
+	for i := range items {
+		items[i] = proj.apply(items[i])
 	}
 	writeList(w, "entries", items, total, f)
 	return nil
@@ -103,7 +109,11 @@ func (a *API) getEntry(w http.ResponseWriter, r *http.Request, rc *reqCtx) error
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"entry": parseProjection(r.URL.Query()).apply(entryJSON(e))})
+	item := entryJSON(e)
+	if err := a.decorateEntries(r, rc, []map[string]any{item}); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"entry": parseProjection(r.URL.Query()).apply(item)})
 	return nil
 }
 
