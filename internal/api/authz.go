@@ -190,6 +190,7 @@ func targetOf(r *http.Request) domain.Target {
 	t := domain.Target{
 		ContentType: r.PathValue("content_type_uid"),
 		Asset:       r.PathValue("asset_uid"),
+		Folder:      r.PathValue("folder_uid"),
 		Environment: r.PathValue("environment_name"),
 		Locale:      r.URL.Query().Get("locale"),
 	}
