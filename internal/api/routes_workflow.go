@@ -23,5 +23,13 @@ func (a *API) workflowRoutes() []route {
 		{"PUT", "/v3/workflows/publishing_rules/{rule_uid}", userOrMgmt, needStack, perm(domain.ModPublishRule, domain.ActUpdate), a.updatePublishRule},
 		{"DELETE", "/v3/workflows/publishing_rules/{rule_uid}", userOrMgmt, needStack, perm(domain.ModPublishRule, domain.ActDelete), a.deletePublishRule},
 		{"GET", "/v3/workflows/content_type/{content_type_uid}", userOrMgmt, needStack, perm(domain.ModPublishRule, domain.ActRead), a.contentTypeRules},
+
+		// Entries in workflows: stage moves and publish requests need the
+		// entry update right; the handler adds the stage's rules, the
+		// publish right or the approver check, and refuses tokens publish
+		// requests. Assignments are the caller's own, in any stack.
+		{"POST", "/v3/content_types/{content_type_uid}/entries/{entry_uid}/workflow", userOrMgmt, needStack,
+			perm(domain.ModEntry, domain.ActUpdate), cleanParams(a.entryWorkflow)},
+		{"GET", "/v3/user/assignments", user, noStack, perm(domain.ModUser, domain.ActRead), a.userAssignments},
 	}
 }
