@@ -171,6 +171,8 @@ describe('csdx CLI against stackd', { timeout: 300_000 }, () => {
     state.apiKey = stack.api_key
     state.managementToken = mgmt.token
     state.deliveryToken = delivery.token
+    state.client = client
+    state.orgUid = login.user.organizations[0].uid
   })
 
   it('saves a management token after checking it (auth:tokens:add --management)', async () => {
@@ -247,6 +249,44 @@ describe('csdx CLI against stackd', { timeout: 300_000 }, () => {
     }
     const branches = JSON.parse(readFileSync(join(dir, 'branches.json'), 'utf8'))
     assert.deepEqual(branches.map((b) => b.uid), ['main'])
+    state.exportDir = dir
+    state.exportConfig = config
+  })
+
+  it('imports them into another stack (cm:stacks:import --module environments)', async () => {
+    const dir = need(state.exportDir, 'the environments export')
+    const client = need(state.client, 'the CMA SDK session')
+    const target = await log.ok('create import target stack (CMA SDK)', () =>
+      client.stack({ organization_uid: state.orgUid }).create({
+        stack: { name: 'CLI import', description: 'compat csdx import', master_locale: 'en-us' }
+      }))
+    const s = client.stack({ api_key: target.api_key })
+    const mgmt = await log.ok('create import target management token (CMA SDK)', () =>
+      s.managementToken().create({
+        token: {
+          name: 'csdx import',
+          scope: [
+            { module: '$all', acl: { read: true, write: true } },
+            { module: 'branch', branches: ['main'], acl: { read: true } }
+          ],
+          expires_on: '2099-01-01'
+        }
+      }))
+    await csdx('csdx auth:tokens:add --management (import target)', [
+      'auth:tokens:add', '-a', 'mt2', '-k', target.api_key, '--management', '--token', mgmt.token, '-y'
+    ], succeeded(/Successfully added the token/))
+    // The import first sends POST /v3/locales (its answer is not checked) and, unless the
+    // config names the master locale, GET /v3/locales?query={"fallback_locale":null}.
+    await csdx('csdx cm:stacks:import --module environments', [
+      'cm:stacks:import', '-a', 'mt2', '-c', state.exportConfig, '-d', join(dir, 'main'),
+      '--module', 'environments', '-y'
+    ], succeeded(/Environments have been imported successfully/))
+    const imported = await log.ok('list imported environments (CMA SDK)', () =>
+      s.environment().query({ include_count: true }).find())
+    assert.deepEqual(imported.items.map((e) => e.name).sort(), state.environments.map((e) => e.name).sort())
+    for (const e of imported.items) {
+      assert.deepEqual(e.urls, [{ locale: 'en-us', url: `https://${e.name}.example.test/` }])
+    }
   })
 
   it('logs out, and stackd revokes the CLI session (auth:logout)', async () => {
