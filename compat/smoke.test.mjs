@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import contentstack from '@contentstack/management'
+import { callLog } from './calls.mjs'
 
 function env (name) {
   const value = process.env[name]
@@ -20,8 +21,8 @@ const dev = { email: env('STACKD_DEV_EMAIL'), password: env('STACKD_DEV_PASSWORD
 const BLT_UID = /^blt[a-f0-9]{16}$/
 
 // Every SDK call goes through expectOk/expectReject so that the summary can say how many
-// calls were made and which did not behave as expected.
-const calls = []
+// calls were made and which did not behave as expected (calls.mjs prints and saves them).
+const calls = callLog('smoke').calls
 
 function describeError (err) {
   if (err && typeof err === 'object' && 'status' in err) {
@@ -66,13 +67,6 @@ function need (value, what) {
 }
 
 const newClient = (options = {}) => contentstack.client({ host, ...options })
-
-// Printed at process exit, so that it comes after the test runner's report of the last test.
-process.on('exit', () => {
-  const failed = calls.filter((c) => !c.ok)
-  console.log(`compat smoke: ${calls.length} client calls, ${failed.length} failed`)
-  for (const c of failed) console.log(`  FAILED ${c.label}: ${c.detail}`)
-})
 
 describe('CMA SDK smoke against stackd', { timeout: 120_000 }, () => {
   const ownerClient = newClient()

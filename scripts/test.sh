@@ -6,7 +6,9 @@
 #   2. go test ./... on SQLite, and on PostgreSQL too: $STACKD_TEST_POSTGRES_URL if set, else a
 #      throwaway cluster (scripts/pg.sh)
 #   3. compat: build stackd, serve it over TLS as cma.test/cda.test, and drive it with the official
-#      npm CMA SDK (compat/smoke.test.mjs)
+#      clients from npm: the CMA SDK (compat/smoke.test.mjs), the delivery SDK
+#      (compat/delivery.test.mjs) and the csdx CLI (compat/cli.test.mjs); one line sums up the
+#      client calls. npm ci runs only when compat/package-lock.json is new to this machine.
 # Under CI=true a missing PostgreSQL or Node.js is an error; elsewhere it is a warning.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -17,6 +19,7 @@ ROOT=$PWD
 CI=${CI:-false}
 OWNER_EMAIL=owner@example.com OWNER_PASSWORD='Owner-Passw0rd!'
 DEV_EMAIL=dev@example.com DEV_PASSWORD='Dev-Passw0rd!'
+CLI_EMAIL=cli@example.com CLI_PASSWORD='Cli-Passw0rd!'
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/stackd-test.XXXXXX")
 SERVER_PID=""
 passed=0 failed=0 results=()
@@ -90,7 +93,7 @@ go_test() {
 }
 stage "go test ($pg_label)" go_test "$@"
 
-# --- c./d. compat: the built server driven by the official SDK -------------------------------
+# --- c./d. compat: the built server driven by the official clients --------------------------
 # start_server serves $TMP/data over TLS on CMA_PORT/CDA_PORT and waits for /healthz.
 start_server() {
   CMA_PORT=$(free_port 58443)
@@ -114,23 +117,60 @@ start_server() {
   return 1
 }
 
-# npm_install runs npm ci when node_modules is missing or package*.json changed since the last one.
+# npm_install links compat/node_modules to an installed tree of exactly compat/package*.json.
+# Trees are kept per hash of those files in $STACKD_COMPAT_CACHE (default ~/.cache/stackd-compat),
+# so a fresh clone (CI) links the tree of an earlier run; npm ci runs only for a hash not seen
+# before, into a temporary folder that is renamed into place when complete. A tree installed by
+# hand in compat/ (npm ci there) is used as it is when it matches.
 npm_install() {
-  local stamp=compat/node_modules/.stackd-installed want
-  want=$(cat compat/package.json compat/package-lock.json | sha256sum | cut -d' ' -f1)
-  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
-  (cd compat && npm ci --no-audit --no-fund) || return 1
-  echo "$want" >"$stamp"
+  local stamp=.stackd-installed want cache_root cache tmp t0
+  want=$(cat compat/package.json compat/package-lock.json compat/.npmrc | sha256sum | cut -d' ' -f1)
+  if [ -d compat/node_modules ] && [ ! -L compat/node_modules ] &&
+    [ "$(cat "compat/node_modules/$stamp" 2>/dev/null)" = "$want" ]; then
+    return 0
+  fi
+  cache_root=${STACKD_COMPAT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/stackd-compat}
+  cache=$cache_root/$want
+  if [ "$(cat "$cache/node_modules/$stamp" 2>/dev/null)" != "$want" ]; then
+    mkdir -p "$cache_root" || return 1
+    rm -rf "$cache" # an incomplete tree: complete ones carry the stamp
+    tmp=$(mktemp -d "$cache_root/.install.XXXXXX") || return 1
+    cp compat/package.json compat/package-lock.json compat/.npmrc "$tmp/" || return 1
+    echo "npm ci for compat/ (lock hash ${want:0:12} not installed on this machine yet)"
+    t0=$SECONDS
+    if ! (cd "$tmp" && npm ci --no-audit --no-fund); then
+      rm -rf "$tmp"
+      return 1
+    fi
+    echo "$want" >"$tmp/node_modules/$stamp"
+    echo "npm ci took $((SECONDS - t0)) s"
+    # Another run may have finished the same install first: then keep its tree.
+    mv -T "$tmp" "$cache" 2>/dev/null || rm -rf "$tmp"
+    # Forget trees no run has used for 30 days, and installs that died half-way.
+    find "$cache_root" -mindepth 1 -maxdepth 1 -type d -name '.install.*' -mmin +360 -exec rm -rf {} + 2>/dev/null || true
+    find "$cache_root" -mindepth 1 -maxdepth 1 -type d -regex '.*/[0-9a-f]\{64\}' -mtime +30 -exec rm -rf {} + 2>/dev/null || true
+  fi
+  touch "$cache"
+  rm -rf compat/node_modules && ln -s "$cache/node_modules" compat/node_modules
 }
 
-run_smoke() {
+# run_clients runs every compat test file against the server, one file at a time, then prints
+# the one summary line of the client calls they made.
+run_clients() {
+  local rc=0 calls="$TMP/calls.jsonl"
   # NODE_OPTIONS takes a quoted value, so an absolute path with spaces still works.
   (cd compat && NODE_EXTRA_CA_CERTS="$TMP/tls.crt" \
     NODE_OPTIONS="${NODE_OPTIONS:-} --require \"$ROOT/compat/resolve-local.js\"" \
     STACKD_CMA_HOST="cma.test:$CMA_PORT" STACKD_CDA_HOST="cda.test:$CDA_PORT" \
     STACKD_OWNER_EMAIL=$OWNER_EMAIL STACKD_OWNER_PASSWORD=$OWNER_PASSWORD \
     STACKD_DEV_EMAIL=$DEV_EMAIL STACKD_DEV_PASSWORD=$DEV_PASSWORD \
-    node --test --test-reporter=spec smoke.test.mjs)
+    STACKD_CLI_EMAIL=$CLI_EMAIL STACKD_CLI_PASSWORD=$CLI_PASSWORD \
+    STACKD_COMPAT_CALLS="$calls" \
+    node --test --test-reporter=spec --test-concurrency=1 \
+    delivery.test.mjs smoke.test.mjs cli.test.mjs) || rc=1
+  printf '\n'
+  (cd compat && node calls.mjs "$calls" delivery smoke cli) || rc=1
+  return "$rc"
 }
 
 # compat runs step by step with explicit returns: set -e does not apply inside a function
@@ -139,18 +179,21 @@ compat() {
   go build -o "$TMP/stackd" ./cmd/stackd || return 1
   start_server || return 1
   "$TMP/stackd" user add --data "$TMP/data" --email "$DEV_EMAIL" --password "$DEV_PASSWORD" || return 1
+  # The csdx test creates its stack as an organization admin of its own, apart from the owner.
+  "$TMP/stackd" user add --data "$TMP/data" --email "$CLI_EMAIL" --password "$CLI_PASSWORD" \
+    --org-role admin || return 1
   if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     if [ "$CI" = true ]; then
       echo "ERROR: node and npm are required under CI=true." >&2
       return 1
     fi
-    warn "node/npm not found: the SDK smoke test (compat/) is SKIPPED." \
+    warn "node/npm not found: the official-client tests (compat/) are SKIPPED." \
       "The server was built and started, nothing more. Install Node.js and npm."
     return 2
   fi
   echo "node $(node --version), npm $(npm --version)"
   npm_install || return 1
-  run_smoke || return 1
+  run_clients || return 1
 }
 
 compat_stage() {
@@ -164,7 +207,7 @@ compat_stage() {
   stop_server
   return "$rc"
 }
-stage "compat (official CMA SDK smoke)" compat_stage
+stage "compat (official clients: CMA SDK, delivery SDK, csdx)" compat_stage
 
 # --- e. summary ------------------------------------------------------------------------------
 printf '\n'
