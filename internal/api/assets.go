@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -90,6 +91,11 @@ func (a *API) assetQuery(r *http.Request, apiKey string) (store.AssetQuery, list
 	}
 	if q.Conds, err = parseAssetQuery(qs.Get("query")); err != nil {
 		return q, p, err
+	}
+	// A query on is_dir says by itself whether folders are wanted: csdx
+	// asks for folders with query={"is_dir":true} and no include_folders.
+	if slices.ContainsFunc(q.Conds, func(c store.AssetCond) bool { return c.Field == "is_dir" }) {
+		q.IncludeFolders = true
 	}
 	switch folder := qs.Get("folder"); folder {
 	case "":
