@@ -100,8 +100,8 @@ func TestAssetListScenarios(t *testing.T) {
 				WantJSON: map[string]any{"count": 2, "assets": uids("f1", "f2")}},
 			// csdx 1.60.1 leaves include_folders out: a query on is_dir decides by itself.
 			{Name: "query: folders without include_folders, as csdx 1.60 counts them", Method: "GET",
-				Path: "/v3/assets?limit=1&skip=1e%2B100&asc=created_at&include_count=false&count=true&query=" + assetQ(`{"is_dir":true}`),
-				Headers: h, WantStatus: 200, WantJSON: map[string]any{"assets": 2}},
+				Path: "/v3/assets?limit=1&skip=1e%2B100&asc=created_at&include_count=false&count=true&query=" + assetQ(`{"is_dir":true}`), Headers: h,
+				WantStatus: 200, WantJSON: map[string]any{"assets": 2}},
 			{Name: "query: folders without include_folders", Method: "GET", Path: "/v3/assets?skip=0&asc=created_at&query=" + assetQ(`{"is_dir":true}`),
 				Headers: h, WantStatus: 200, WantJSON: map[string]any{"assets": uids("f1", "f2")}},
 			{Name: "query: is_dir false keeps folders out", Method: "GET", Path: "/v3/assets?include_folders=true&query=" + assetQ(`{"is_dir":{"$ne":true}}`),

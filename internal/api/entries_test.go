@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"fmt"
+	"net/url"
 	"testing"
 	"time"
 
@@ -191,6 +192,13 @@ func TestLocaleScenarios(t *testing.T) {
 				Body: `{"locale":{"code":"de-de","fallback_locale":"xx-xx"}}`, WantStatus: 422},
 			{Name: "add with a fallback chain", Method: "POST", Path: "/v3/locales", Headers: owner,
 				Body: `{"locale":{"code":"fr-ca","name":"French - Canada","fallback_locale":"fr-fr"}}`, WantStatus: 201},
+			// csdx import finds the master locale this way.
+			{Name: "the master is the locale without a fallback", Method: "GET", Path: "/v3/locales?&query=" + url.QueryEscape(`{"fallback_locale":null}`),
+				Headers: owner, WantStatus: 200, WantJSON: map[string]any{"locales": []any{map[string]any{"code": "en-us", "fallback_locale": nil}}}},
+			{Name: "the locales with a fallback", Method: "GET", Path: "/v3/locales?include_count=true&query=" + url.QueryEscape(`{"fallback_locale":{"$ne":null}}`),
+				Headers: owner, WantStatus: 200, WantJSON: map[string]any{"count": 2}},
+			{Name: "fallback_locale exists on every locale", Method: "GET", Path: "/v3/locales?count=true&query=" + url.QueryEscape(`{"fallback_locale":{"$exists":true}}`),
+				Headers: owner, WantStatus: 200, WantJSON: map[string]any{"locales": 3}},
 			{Name: "content manager cannot add", Method: "POST", Path: "/v3/locales", Headers: hdr("cm", "api_key"),
 				Body: `{"locale":{"code":"it-it"}}`, WantStatus: 403},
 			{Name: "get", Method: "GET", Path: "/v3/locales/fr-ca", Headers: hdr("cm", "api_key"), WantStatus: 200,
