@@ -215,5 +215,5 @@ func (s *Store) EntryPublications(ctx context.Context, apiKey string, uids []str
 		p.PublishedAt = fromMS(at)
 		return p, err
 	}, `SELECT uid, content_type_uid, locale, source_locale, environment_uid, version, published_at, published_by
-		FROM published_entries WHERE api_key = ? AND uid IN (`+placeholders(len(uids))+`) ORDER BY uid, locale, environment_uid`, args...)
+		FROM published_entries WHERE api_key = ? AND uid IN (`+placeholders(len(uids))+`) ORDER BY uid, locale, published_at, environment_uid`, args...)
 }
