@@ -37,7 +37,7 @@ func TestScheduledPublish(t *testing.T) {
 		e.Vars["at"] = iso(e.Clock.Now().Add(time.Hour))
 		e.Run(t, []apitest.Scenario{
 			{Name: "schedule", Method: "POST", Path: post + "/publish", Headers: owner,
-				Body: `{"entry":{"environments":["development"],"locales":["en-us"]},"locale":"en-us","scheduled_at":"{at}"}`,
+				Body:       `{"entry":{"environments":["development"],"locales":["en-us"]},"locale":"en-us","scheduled_at":"{at}"}`,
 				WantStatus: 200, WantJSON: map[string]any{"notice": "The requested action has been performed."}},
 		})
 		e.Vars["scheduled"] = queueUIDs(t, e)[0]
@@ -46,7 +46,7 @@ func TestScheduledPublish(t *testing.T) {
 			{Name: "queued as scheduled", Method: "GET", Path: "/v3/publish-queue/{scheduled}", Headers: owner, WantStatus: 200,
 				WantJSON: map[string]any{"queue": map[string]any{"uid": "{scheduled}", "action": "publish", "type": "entry",
 					"scheduled_at": "{at}", "publish_details": map[string]any{"status": "scheduled"},
-					"entry": map[string]any{"uid": "{post}", "title": "Post", "locale": "en-us", "version": 1},
+					"entry":        map[string]any{"uid": "{post}", "title": "Post", "locale": "en-us", "version": 1},
 					"content_type": map[string]any{"uid": "blog"}, "environment": []any{"{dev_env}"}, "locale": []any{"en-us"}}}},
 			{Name: "an edit after scheduling", Method: "PUT", Path: post, Headers: owner, Body: `{"entry":{"title":"Post v2"}}`, WantStatus: 200},
 			{Name: "not published yet", Method: "GET", Path: post + "?include_publish_details=true", Headers: owner, WantStatus: 200,
