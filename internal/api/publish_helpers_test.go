@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"testing"
@@ -87,6 +88,16 @@ func runEach(t *testing.T, e *apitest.Env, scenarios []apitest.Scenario) {
 		e.Run(t, []apitest.Scenario{sc})
 		e.Clock.Advance(time.Second)
 	}
+}
+
+// expandJSON replaces {name} placeholders in the strings of v.
+func expandJSON(t *testing.T, e *apitest.Env, v any) any {
+	t.Helper()
+	var out any
+	if err := json.Unmarshal([]byte(e.Expand(toJSON(t, v))), &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // iso formats a time as clients send scheduled_at.

@@ -164,13 +164,13 @@ func jobAudit(j domain.Job, p domain.PublishPayload, now time.Time) *domain.Audi
 // content is removed and written anew. The deletions of entries, locales,
 // content types, environments and assets call these in their transaction.
 
-// unpublishEntryRows removes where entry uid is published: in every
-// locale, or only where locale is the locale published or the content
-// shown.
+// unpublishEntryRows removes where entry uid is published: everywhere, or
+// where the content of locale (now removed) is what is published. A
+// locale published with another locale's content keeps it.
 func unpublishEntryRows(ctx context.Context, c conn, apiKey, uid, locale string) error {
 	q, args := `DELETE FROM published_entries WHERE api_key = ? AND uid = ?`, []any{apiKey, uid}
 	if locale != "" {
-		q, args = q+` AND (locale = ? OR source_locale = ?)`, append(args, locale, locale)
+		q, args = q+` AND source_locale = ?`, append(args, locale)
 	}
 	_, err := c.exec(ctx, q, args...)
 	return wrap(err, "unpublish entry rows")
