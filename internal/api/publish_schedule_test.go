@@ -156,3 +156,46 @@ func TestScheduledPublishOfDeletedEntry(t *testing.T) {
 		}
 	})
 }
+
+// TestPublishQueueScenarios: the queue lists single and bulk publishes
+// (not bulk deletes) of the last 30 days, newest first.
+func TestPublishQueueScenarios(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+		publishEnv(t, e)
+		owner := hdr("owner", "api_key")
+		entries := []any{map[string]any{"uid": "{post}", "content_type": "blog"}}
+		runEach(t, e, []apitest.Scenario{
+			{Name: "publish", Method: "POST", Path: "/v3/content_types/blog/entries/{post}/publish", Headers: owner,
+				Body: publishBody([]any{"development"}, nil), WantStatus: 200},
+			{Name: "bulk delete", Method: "POST", Path: "/v3/bulk/delete", Headers: owner, Body: map[string]any{"entries": entries}, WantStatus: 200},
+		})
+		bulkVar(t, e, "bulk", "/v3/bulk/unpublish", map[string]any{"entries": entries, "environments": []any{"development"}})
+		e.Run(t, []apitest.Scenario{
+			{Name: "newest first, no bulk deletes", Method: "GET", Path: "/v3/publish-queue?include_count=true", Headers: owner, WantStatus: 200,
+				WantJSON: map[string]any{"count": 2, "queue": []any{
+					map[string]any{"uid": "{bulk}", "type": "bulk", "action": "unpublish", "bulkJobId": "{bulk}",
+						"publish_details": map[string]any{"status": "queued"}, "summary": map[string]any{"total": 1}},
+					map[string]any{"type": "entry", "action": "publish", "user": "{owner_uid}", "stack": "{api_key}",
+						"publish_details": map[string]any{"status": "success"}, "published_at": "2026-03-04T05:06:07.000Z",
+						"created_at": "2026-03-04T05:06:07.000Z", "entry": map[string]any{"uid": "{post}", "title": "Post", "version": 1}}}}},
+			{Name: "count only", Method: "GET", Path: "/v3/publish-queue?count=true", Headers: owner, WantStatus: 200,
+				WantJSON: map[string]any{"queue": 2}},
+			{Name: "paged", Method: "GET", Path: "/v3/publish-queue?skip=1&limit=1", Headers: owner, WantStatus: 200,
+				WantJSON: map[string]any{"queue": []any{map[string]any{"type": "entry"}}}},
+			{Name: "one bulk job", Method: "GET", Path: "/v3/publish-queue?bulkJobId={bulk}", Headers: owner, WantStatus: 200,
+				WantJSON: map[string]any{"queue": []any{map[string]any{"uid": "{bulk}"}}}},
+			{Name: "unknown bulk job", Method: "GET", Path: "/v3/publish-queue?bulkJobId=bltnope", Headers: owner, WantStatus: 200,
+				WantJSON: map[string]any{"queue": []any{}}},
+			{Name: "a bulk job's details", Method: "GET", Path: "/v3/publish-queue/{bulk}", Headers: owner, WantStatus: 200,
+				WantJSON: map[string]any{"queue": map[string]any{"type": "bulk", "items": []any{
+					map[string]any{"type": "entry", "uid": "{post}", "environment": "{dev_env}", "status": "pending"}}}}},
+			{Name: "a bulk job cannot be unscheduled", Method: "GET", Path: "/v3/publish-queue/{bulk}/unschedule", Headers: owner, WantStatus: 422},
+			{Name: "unknown item", Method: "GET", Path: "/v3/publish-queue/bltnope", Headers: owner, WantStatus: 422},
+		})
+		e.Clock.Advance(31 * 24 * time.Hour)
+		e.Run(t, []apitest.Scenario{
+			{Name: "older than 30 days", Method: "GET", Path: "/v3/publish-queue?include_count=true", Headers: owner, WantStatus: 200,
+				WantJSON: map[string]any{"count": 0, "queue": []any{}}},
+		})
+	})
+}
