@@ -225,9 +225,9 @@ func (a *API) bulkJob(w http.ResponseWriter, r *http.Request, rc *reqCtx) error 
 // its items (at most max of them; all when max < 0), each with its status
 // ("pending" until the job has run).
 func jobJSON(j domain.Job, max int) (map[string]any, error) {
-	var p domain.PublishPayload
-	if err := json.Unmarshal(j.Payload, &p); err != nil {
-		return nil, fmt.Errorf("api: decode job %s: %w", j.UID, err)
+	p, err := jobPayload(j)
+	if err != nil {
+		return nil, err
 	}
 	res := domain.PublishResult{Summary: domain.PublishSummary{Total: len(p.Items)}}
 	if j.Status == domain.JobDone {
@@ -247,7 +247,7 @@ func jobJSON(j domain.Job, max int) (map[string]any, error) {
 		items = items[:max]
 	}
 	out := map[string]any{
-		"uid": j.UID, "job_id": j.UID, "action": p.Action, "status": domain.JobState(j, j.RunAt.After(j.CreatedAt)),
+		"uid": j.UID, "job_id": j.UID, "action": p.Action, "status": domain.JobState(j, p.Scheduled),
 		"environments": nonNil(p.Environments), "locales": nonNil(p.Locales), "summary": res.Summary, "items": items,
 		"created_by": j.CreatedBy, "created_at": isoTime(j.CreatedAt), "updated_at": isoTime(j.UpdatedAt), "run_at": isoTime(j.RunAt),
 	}

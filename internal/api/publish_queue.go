@@ -90,14 +90,18 @@ func (a *API) getPublishQueueItem(w http.ResponseWriter, r *http.Request, rc *re
 }
 
 // unschedulePublish is GET /v3/publish-queue/{queue_uid}/unschedule: it
-// cancels a scheduled publish or unpublish that has not run yet. One that
-// ran, runs or was canceled is a 422, and so is a bulk job.
+// cancels a scheduled publish or unpublish (single or bulk) that has not
+// run yet. One that was not scheduled, ran, runs or was canceled is a 422.
 func (a *API) unschedulePublish(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
 	j, err := a.queueJob(r, rc)
 	if err != nil {
 		return err
 	}
-	if j.Kind != domain.JobPublish || !j.RunAt.After(j.CreatedAt) {
+	p, err := jobPayload(j)
+	if err != nil {
+		return err
+	}
+	if !p.Scheduled {
 		return domain.ErrInvalid("uid", "is not a scheduled action; only scheduled actions can be unscheduled.")
 	}
 	j, err = a.Store.CancelJob(r.Context(), rc.stack.APIKey, j.UID, a.Now(),
@@ -118,18 +122,16 @@ func (a *API) unschedulePublish(w http.ResponseWriter, r *http.Request, rc *reqC
 // one published_at; a bulk job its bulkJobId and summary, and with
 // details its first 25 items.
 func queueItemJSON(j domain.Job, details bool) (map[string]any, error) {
-	var p domain.PublishPayload
-	if err := json.Unmarshal(j.Payload, &p); err != nil {
-		return nil, fmt.Errorf("api: decode job %s: %w", j.UID, err)
+	p, err := jobPayload(j)
+	if err != nil {
+		return nil, err
 	}
-	scheduled := j.RunAt.After(j.CreatedAt)
-	out := map[string]any{
-		"uid": j.UID, "action": p.Action, "type": p.Type, "approval": false, "approved": true, "rejected": false,
-		"user": j.CreatedBy, "stack": j.APIKey, "environment": nonNil(p.Environments), "locale": nonNil(p.Locales),
-		"publish_details": map[string]any{"status": domain.JobState(j, scheduled)},
-		"created_at":      isoTime(j.CreatedAt), "created_by": j.CreatedBy, "updated_at": isoTime(j.UpdatedAt), "updated_by": j.CreatedBy,
-	}
-	if scheduled {
+	out := map[string]any{"uid": j.UID, "action": p.Action, "type": p.Type, "approval": false, "approved": true, "rejected": false,
+		"user": j.CreatedBy, "stack": j.APIKey, "environment": nonNil(p.Environments), "locale": nonNil(p.Locales)}
+	out["publish_details"] = map[string]any{"status": domain.JobState(j, p.Scheduled)}
+	out["created_at"], out["created_by"] = isoTime(j.CreatedAt), j.CreatedBy
+	out["updated_at"], out["updated_by"] = isoTime(j.UpdatedAt), j.CreatedBy
+	if p.Scheduled {
 		out["scheduled_at"] = isoTime(j.RunAt)
 	}
 	if j.Status == domain.JobDone {
@@ -156,4 +158,14 @@ func queueItemJSON(j domain.Job, details bool) (map[string]any, error) {
 		out[p.Type] = obj
 	}
 	return out, nil
+}
+
+// jobPayload decodes a publishing job's payload; one that does not parse
+// is a server fault.
+func jobPayload(j domain.Job) (domain.PublishPayload, error) {
+	var p domain.PublishPayload
+	if err := json.Unmarshal(j.Payload, &p); err != nil {
+		return p, fmt.Errorf("api: decode job %s: %w", j.UID, err)
+	}
+	return p, nil
 }

@@ -192,6 +192,19 @@ func TestPublishQueueScenarios(t *testing.T) {
 			{Name: "a bulk job cannot be unscheduled", Method: "GET", Path: "/v3/publish-queue/{bulk}/unschedule", Headers: owner, WantStatus: 422},
 			{Name: "unknown item", Method: "GET", Path: "/v3/publish-queue/bltnope", Headers: owner, WantStatus: 422},
 		})
+		e.Vars["at"] = iso(e.Clock.Now().Add(time.Hour))
+		bulkVar(t, e, "later", "/v3/bulk/publish", map[string]any{"entries": entries, "environments": []any{"production"}, "scheduled_at": "{at}"})
+		e.Run(t, []apitest.Scenario{
+			{Name: "scheduled bulk", Method: "GET", Path: "/v3/bulk/jobs/{later}", Headers: owner, WantStatus: 200,
+				WantJSON: map[string]any{"job": map[string]any{"status": "scheduled", "run_at": "{at}"}}},
+			{Name: "unschedule a bulk job", Method: "GET", Path: "/v3/publish-queue/{later}/unschedule", Headers: owner, WantStatus: 200,
+				WantJSON: map[string]any{"notice": "The scheduled action has been canceled.", "queue": map[string]any{"bulkJobId": "{later}",
+					"publish_details": map[string]any{"status": "canceled"}}}},
+		})
+		e.Clock.Advance(2 * time.Hour)
+		if n := tick(t, runnerFor(e, "w")); n != 2 {
+			t.Errorf("%d jobs ran, want the bulk delete and the bulk unpublish only", n)
+		}
 		e.Clock.Advance(31 * 24 * time.Hour)
 		e.Run(t, []apitest.Scenario{
 			{Name: "older than 30 days", Method: "GET", Path: "/v3/publish-queue?include_count=true", Headers: owner, WantStatus: 200,

@@ -86,6 +86,7 @@ type PublishPayload struct {
 	Locales      []string      `json:"locales"`      // locales asked for
 	Items        []PublishItem `json:"items"`
 	Actor        JobActor      `json:"actor"`
+	Scheduled    bool          `json:"scheduled,omitempty"` // asked for a later time (scheduled_at)
 }
 
 // PublishOutcome is what happened to one item.

@@ -70,7 +70,7 @@ func (s *Store) RequestPublish(ctx context.Context, req PublishRequest, a *domai
 			envs = append(envs, e.UID)
 		}
 		p := domain.PublishPayload{Action: req.Action, Type: req.Type, Master: req.Master, Environments: envs,
-			Locales: nonNilStrings(req.Locales), Items: items, Actor: req.Actor}
+			Locales: nonNilStrings(req.Locales), Items: items, Actor: req.Actor, Scheduled: req.Job.RunAt.After(req.Job.CreatedAt)}
 		j := req.Job
 		j.APIKey, j.Status, j.Attempts = req.APIKey, domain.JobQueued, 0
 		if j.Payload, err = json.Marshal(p); err != nil {
