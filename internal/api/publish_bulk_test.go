@@ -68,6 +68,7 @@ func TestBulkScenarios(t *testing.T) {
 			{Name: "asset-only token has no bulk right", Method: "POST", Path: "/v3/bulk/publish", Headers: mt("{mt_asset}", "api_key"),
 				Body: map[string]any{"assets": []any{map[string]any{"uid": "{logo}"}}, "environments": []any{"development"}}, WantStatus: 403},
 			{Name: "member without a role", Method: "POST", Path: "/v3/bulk/publish", Headers: hdr("norole", "api_key"), Body: all, WantStatus: 403},
+			{Name: "too many items", Method: "POST", Path: "/v3/bulk/publish", Headers: owner, Body: manyItems(t, e), WantStatus: 422},
 		})
 		_, list := e.Do("GET", "/v3/publish-queue?include_count=true", owner, nil)
 		if list["count"] != float64(2) {
@@ -258,4 +259,20 @@ func TestBulkJobsExactlyOnce(t *testing.T) {
 			}
 		})
 	}
+}
+
+// manyItems is a bulk body that makes more items than a request may: 100
+// entries (not checked before the count) in 2 locales on 6 environments.
+func manyItems(t *testing.T, e *apitest.Env) map[string]any {
+	t.Helper()
+	envs := []any{"development", "production"}
+	for _, name := range []string{"qa1", "qa2", "qa3", "qa4"} {
+		mustCreate(t, e, "/v3/environments", hdr("owner", "api_key"), map[string]any{"environment": map[string]any{"name": name}}, "environment")
+		envs = append(envs, name)
+	}
+	var entries []any
+	for i := 0; i < 100; i++ {
+		entries = append(entries, map[string]any{"uid": "{post}", "content_type": "blog"})
+	}
+	return map[string]any{"entries": entries, "locales": []any{"en-us", "fr-fr"}, "environments": envs}
 }

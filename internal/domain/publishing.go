@@ -34,11 +34,14 @@ const (
 	OutcomePartial = "partial" // a job some of whose items failed
 )
 
-// MaxBulkItems bounds the entries and assets of one bulk request, and
-// MaxPublishTargets the locales and the environments of one request.
+// MaxBulkItems bounds the entries and assets of one bulk request,
+// MaxPublishTargets the locales and the environments of one request, and
+// MaxPublishItems what one request resolves to (each entry or asset in
+// each locale on each environment).
 const (
 	MaxBulkItems      = 100
 	MaxPublishTargets = 50
+	MaxPublishItems   = 1000
 )
 
 // PublishItem is one unit of publishing work: one entry (or asset) in one

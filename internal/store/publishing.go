@@ -59,6 +59,10 @@ type PublishRequest struct {
 // run at Job.RunAt. It returns the job as stored; a refused request
 // writes nothing.
 func (s *Store) RequestPublish(ctx context.Context, req PublishRequest, a *domain.AuditEntry) (domain.Job, error) {
+	if n := req.size(); n > domain.MaxPublishItems {
+		return domain.Job{}, domain.ErrInvalid("entries", fmt.Sprintf("with their locales and environments make %d items; one request may make at most %d.",
+			n, domain.MaxPublishItems))
+	}
 	var out domain.Job
 	err := s.txAudit(ctx, a, func(c conn) error {
 		items, err := resolveRequest(ctx, c, req)
@@ -90,6 +94,22 @@ func (s *Store) RequestPublish(ctx context.Context, req PublishRequest, a *domai
 		return insertJob(ctx, c, j)
 	})
 	return out, err
+}
+
+// size is how many items the request makes at most: each entry or asset
+// in each of its locales on each environment (deletes: one each).
+func (req PublishRequest) size() int {
+	if req.Action == domain.ActionDelete {
+		return len(req.Entries) + len(req.Assets)
+	}
+	n := 0
+	for _, t := range req.Entries {
+		n += len(t.Locales)
+	}
+	for _, t := range req.Assets {
+		n += len(t.Locales)
+	}
+	return n * len(req.Environments)
 }
 
 func nonNilStrings(s []string) []string {
