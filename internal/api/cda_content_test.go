@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"net/url"
 	"slices"
 	"testing"
@@ -231,6 +232,26 @@ func TestUnpublishOnRemoval(t *testing.T) {
 			{Name: "delete production", Method: "DELETE", Path: "/v3/environments/production", Headers: owner, WantStatus: 200},
 			{Name: "nothing published there any more", Method: "GET", Path: post + "?include_publish_details=true", Headers: owner, WantStatus: 200,
 				WantJSON: map[string]any{"entry": map[string]any{"publish_details": []any{}}}},
+			{Name: "publish again", Method: "POST", Path: post + "/publish", Headers: owner,
+				Body: publishBody([]any{"development"}, []any{"en-us", "fr-fr"}), WantStatus: 200},
 		})
+		publications := func() int {
+			pubs, err := e.Store.EntryPublications(context.Background(), e.Vars["api_key"], []string{e.Vars["post"]})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(pubs)
+		}
+		if n := publications(); n != 2 {
+			t.Fatalf("%d publications, want 2", n)
+		}
+		e.Run(t, []apitest.Scenario{{Name: "delete french", Method: "DELETE", Path: "/v3/locales/fr-fr", Headers: owner, WantStatus: 200}})
+		if n := publications(); n != 1 {
+			t.Errorf("after deleting a locale: %d publications, want 1", n)
+		}
+		e.Run(t, []apitest.Scenario{{Name: "delete the content type", Method: "DELETE", Path: "/v3/content_types/blog?force=true", Headers: owner, WantStatus: 200}})
+		if n := publications(); n != 0 {
+			t.Errorf("after deleting the content type: %d publications, want 0", n)
+		}
 	})
 }
