@@ -40,11 +40,13 @@ func init() {
 		bulkWrite    = "200 200 200 200 403 403 412 200 403 403 403 401 401 401 401 401"
 		bulkRead     = "200 200 200 200 403 403 412 200 200 403 403 401 401 401 401 401"
 	)
+	// Entry publishes go to staging: the seeded workflow's publish rule covers
+	// blog on development (its refusals are tested in the workflow tests).
 	entry := "/v3/content_types/blog/entries/{entry_uid}"
-	entryBody := map[string]any{"entry": map[string]any{"environments": []any{"development"}, "locales": []any{"en-us"}}, "locale": "en-us"}
+	entryBody := map[string]any{"entry": map[string]any{"environments": []any{"staging"}, "locales": []any{"en-us"}}, "locale": "en-us"}
 	assetBody := map[string]any{"asset": map[string]any{"environments": []any{"development"}, "locales": []any{"en-us"}}}
 	bulkBody := map[string]any{"entries": []any{map[string]any{"uid": "{entry_uid}", "content_type": "blog", "locale": "en-us"}},
-		"locales": []any{"en-us"}, "environments": []any{"development"}}
+		"locales": []any{"en-us"}, "environments": []any{"staging"}}
 	moreMatrixRows = append(moreMatrixRows,
 		matrixRow{"POST /v3/content_types/{content_type_uid}/entries/{entry_uid}/publish", entry + "/publish", nil, entryBody, entryPublish},
 		matrixRow{"POST /v3/content_types/{content_type_uid}/entries/{entry_uid}/unpublish", entry + "/unpublish", nil, entryBody, entryPublish},

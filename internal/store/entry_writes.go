@@ -353,8 +353,12 @@ func (s *Store) UnlocalizeEntry(ctx context.Context, apiKey, ctUID, uid, locale,
 // deleteEntryRows deletes the rows of an entry: of one locale, or of all
 // when locale is empty, and where that content is published.
 func deleteEntryRows(ctx context.Context, c conn, apiKey, uid, locale string) error {
-	for _, t := range []string{"entry_versions", "entries"} {
-		q, args := `DELETE FROM `+t+` WHERE api_key = ? AND uid = ?`, []any{apiKey, uid}
+	for _, t := range []string{"entry_versions", "entries", "entry_stages", "entry_assignments", "publish_approvals"} {
+		col := "uid"
+		if t != "entry_versions" && t != "entries" {
+			col = "entry_uid" // the workflow tables name the entry so
+		}
+		q, args := `DELETE FROM `+t+` WHERE api_key = ? AND `+col+` = ?`, []any{apiKey, uid}
 		if locale != "" {
 			q, args = q+` AND locale = ?`, append(args, locale)
 		}
