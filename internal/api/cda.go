@@ -22,12 +22,9 @@ type cdaRoute struct {
 	h    func(w http.ResponseWriter, r *http.Request, cc *cdaCtx) error
 }
 
-// cdaRoutes declares the CDA routes. The content issue fills them.
+// cdaRoutes declares the CDA routes: published content (cda_content.go).
 func (a *API) cdaRoutes() []cdaRoute {
-	routes := []cdaRoute{
-		{"/v3/content_types", a.cdaContentTypes},
-	}
-	return append(routes, a.cdaContentRoutes()...)
+	return a.cdaContentRoutes()
 }
 
 func (a *API) serveCDA(rt cdaRoute) http.Handler {
@@ -73,15 +70,4 @@ func (a *API) authorizeCDA(r *http.Request) (*cdaCtx, error) {
 		return nil, err
 	}
 	return &cdaCtx{stack: st, token: t, env: env}, nil
-}
-
-// cdaContentTypes is the CDA's GET /v3/content_types; content types come
-// with the content issue, until then the list is empty.
-func (a *API) cdaContentTypes(w http.ResponseWriter, r *http.Request, cc *cdaCtx) error {
-	p, err := parseList(r)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, listBody("content_types", []map[string]any{}, p))
-	return nil
 }

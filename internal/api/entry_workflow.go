@@ -96,7 +96,7 @@ func (a *API) publishRequest(w http.ResponseWriter, r *http.Request, rc *reqCtx,
 		}
 		return nil
 	}
-	req := store.PublishRequest{APIKey: rc.stack.APIKey, ContentType: ct, EntryUID: uid, Locale: locale, Branch: p.Branch,
+	req := store.ApprovalRequest{APIKey: rc.stack.APIKey, ContentType: ct, EntryUID: uid, Locale: locale, Branch: p.Branch,
 		Decision: d, By: actorUID(rc), At: a.Now()}
 	_, env, err := a.Store.DecidePublishRequest(r.Context(), req, check, a.audit(r, rc, domain.ModEntry, requestEvents[d.Status], uid, ""))
 	if err != nil {

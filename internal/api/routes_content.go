@@ -66,6 +66,3 @@ func cleanParams(h handlerFunc) handlerFunc {
 		return h(w, r, rc)
 	}
 }
-
-// cdaContentRoutes declares the CDA's content routes (built by a later issue).
-func (a *API) cdaContentRoutes() []cdaRoute { return nil }

@@ -87,22 +87,30 @@ func (s *Store) UpdateFolder(ctx context.Context, apiKey, uid string, fn func(f 
 func (s *Store) DeleteAsset(ctx context.Context, apiKey, uid string, audit *domain.AuditEntry) ([]string, error) {
 	var keys []string
 	err := s.txAudit(ctx, audit, func(c conn) error {
-		if _, err := assetByUID(ctx, c, apiKey, uid, false); err != nil {
-			return err
-		}
 		var err error
-		if keys, err = versionKeys(ctx, c, uid); err != nil {
-			return err
-		}
-		for _, q := range []string{`DELETE FROM asset_tags WHERE asset_uid = ?`, `DELETE FROM asset_versions WHERE asset_uid = ?`,
-			`DELETE FROM assets WHERE uid = ?`} {
-			if _, err := c.exec(ctx, q, uid); err != nil {
-				return fmt.Errorf("store: delete asset: %w", err)
-			}
-		}
-		return nil
+		keys, err = deleteAssetRows(ctx, c, apiKey, uid)
+		return err
 	})
 	return keys, err
+}
+
+// deleteAssetRows is DeleteAsset inside the caller's transaction (bulk
+// deletes run it in their job's); the asset's publications go too.
+func deleteAssetRows(ctx context.Context, c conn, apiKey, uid string) ([]string, error) {
+	if _, err := assetByUID(ctx, c, apiKey, uid, false); err != nil {
+		return nil, err
+	}
+	keys, err := versionKeys(ctx, c, uid)
+	if err != nil {
+		return nil, err
+	}
+	for _, q := range []string{`DELETE FROM asset_tags WHERE asset_uid = ?`, `DELETE FROM asset_versions WHERE asset_uid = ?`,
+		`DELETE FROM assets WHERE uid = ?`, `DELETE FROM published_assets WHERE asset_uid = ?`} {
+		if _, err := c.exec(ctx, q, uid); err != nil {
+			return nil, fmt.Errorf("store: delete asset: %w", err)
+		}
+	}
+	return keys, nil
 }
 
 func versionKeys(ctx context.Context, c conn, uid string) ([]string, error) {

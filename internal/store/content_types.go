@@ -260,6 +260,9 @@ func (s *Store) DeleteContentType(ctx context.Context, apiKey, uid string, force
 				return fmt.Errorf("store: delete %s of content type: %w", t, err)
 			}
 		}
+		if err := unpublishContentType(ctx, c, apiKey, uid); err != nil {
+			return err
+		}
 		if _, err := c.exec(ctx, `DELETE FROM content_types WHERE api_key = ? AND uid = ?`, apiKey, uid); err != nil {
 			return fmt.Errorf("store: delete content type: %w", err)
 		}

@@ -314,18 +314,22 @@ func checkUnique(ctx context.Context, c conn, w EntryWrite, fields []domain.Fiel
 // locale is the master (or empty) or all is set, otherwise only its
 // content in locale.
 func (s *Store) DeleteEntry(ctx context.Context, apiKey, ctUID, uid, locale, master string, all bool, a *domain.AuditEntry) error {
-	return s.txAudit(ctx, a, func(c conn) error {
-		if locale == "" || locale == master || all {
-			if _, err := entryOf(ctx, c, apiKey, ctUID, uid, ""); err != nil {
-				return err
-			}
-			return deleteEntryRows(ctx, c, apiKey, uid, "")
-		}
-		if _, err := entryOf(ctx, c, apiKey, ctUID, uid, locale); err != nil {
+	return s.txAudit(ctx, a, func(c conn) error { return deleteEntry(ctx, c, apiKey, ctUID, uid, locale, master, all) })
+}
+
+// deleteEntry is DeleteEntry inside the caller's transaction (bulk deletes
+// run it in their job's).
+func deleteEntry(ctx context.Context, c conn, apiKey, ctUID, uid, locale, master string, all bool) error {
+	if locale == "" || locale == master || all {
+		if _, err := entryOf(ctx, c, apiKey, ctUID, uid, ""); err != nil {
 			return err
 		}
-		return deleteEntryRows(ctx, c, apiKey, uid, locale)
-	})
+		return deleteEntryRows(ctx, c, apiKey, uid, "")
+	}
+	if _, err := entryOf(ctx, c, apiKey, ctUID, uid, locale); err != nil {
+		return err
+	}
+	return deleteEntryRows(ctx, c, apiKey, uid, locale)
 }
 
 // UnlocalizeEntry removes an entry's content in a locale other than the
@@ -347,10 +351,14 @@ func (s *Store) UnlocalizeEntry(ctx context.Context, apiKey, ctUID, uid, locale,
 }
 
 // deleteEntryRows deletes the rows of an entry: of one locale, or of all
-// when locale is empty.
+// when locale is empty, and where that content is published.
 func deleteEntryRows(ctx context.Context, c conn, apiKey, uid, locale string) error {
-	for _, t := range []string{"entry_versions", "entries"} {
-		q, args := `DELETE FROM `+t+` WHERE api_key = ? AND uid = ?`, []any{apiKey, uid}
+	for _, t := range []string{"entry_versions", "entries", "entry_stages", "entry_assignments", "publish_approvals"} {
+		col := "uid"
+		if t != "entry_versions" && t != "entries" {
+			col = "entry_uid" // the workflow tables name the entry so
+		}
+		q, args := `DELETE FROM `+t+` WHERE api_key = ? AND `+col+` = ?`, []any{apiKey, uid}
 		if locale != "" {
 			q, args = q+` AND locale = ?`, append(args, locale)
 		}
@@ -358,5 +366,5 @@ func deleteEntryRows(ctx context.Context, c conn, apiKey, uid, locale string) er
 			return fmt.Errorf("store: delete entry rows from %s: %w", t, err)
 		}
 	}
-	return nil
+	return unpublishEntryRows(ctx, c, apiKey, uid, locale)
 }

@@ -110,6 +110,6 @@ func (s *Store) DeleteEnvironment(ctx context.Context, apiKey, name string, a *d
 		if _, err := c.exec(ctx, `DELETE FROM environments WHERE uid = ?`, e.UID); err != nil {
 			return fmt.Errorf("store: delete environment: %w", err)
 		}
-		return nil
+		return unpublishEnvironment(ctx, c, apiKey, e.UID)
 	})
 }

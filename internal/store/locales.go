@@ -244,6 +244,6 @@ func (s *Store) DeleteLocale(ctx context.Context, st domain.Stack, code string, 
 				return fmt.Errorf("store: delete locale rows from %s: %w", t, err)
 			}
 		}
-		return nil
+		return unpublishLocale(ctx, c, st.APIKey, code)
 	})
 }

@@ -59,9 +59,9 @@ func writeApproval(ctx context.Context, c conn, p domain.PublishApproval) error 
 	return nil
 }
 
-// PublishRequest is a publish request, or an approver's answer to one, on
+// ApprovalRequest is a publish request (an approval asked for), or an approver's answer to one, on
 // one locale of an entry.
-type PublishRequest struct {
+type ApprovalRequest struct {
 	APIKey      string
 	ContentType string
 	EntryUID    string
@@ -79,7 +79,7 @@ type PublishRequest struct {
 // the entry, apply to it and name approvers (422), and
 // domain.ApplyPublishDecision decides the new state. Unknown content type
 // 118, entry 141, rule 422.
-func (s *Store) DecidePublishRequest(ctx context.Context, req PublishRequest, check func(r domain.PublishRule, env domain.Environment) error,
+func (s *Store) DecidePublishRequest(ctx context.Context, req ApprovalRequest, check func(r domain.PublishRule, env domain.Environment) error,
 	a *domain.AuditEntry) (domain.PublishApproval, domain.Environment, error) {
 	var out domain.PublishApproval
 	var env domain.Environment
@@ -121,7 +121,7 @@ func (s *Store) DecidePublishRequest(ctx context.Context, req PublishRequest, ch
 	return out, env, err
 }
 
-func decideRequest(ctx context.Context, c conn, req PublishRequest, rule domain.PublishRule, w domain.Workflow, version int, out *domain.PublishApproval) error {
+func decideRequest(ctx context.Context, c conn, req ApprovalRequest, rule domain.PublishRule, w domain.Workflow, version int, out *domain.PublishApproval) error {
 	d := req.Decision
 	cur, err := stageOf(ctx, c, req.APIKey, req.EntryUID, req.Locale)
 	if err != nil {

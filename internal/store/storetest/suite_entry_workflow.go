@@ -248,8 +248,8 @@ func testPublishRequests(t *testing.T, s *store.Store, st ewStack) {
 		t.Fatal(err)
 	}
 	allow := func(domain.PublishRule, domain.Environment) error { return nil }
-	req := func(ruleUID string, status int) store.PublishRequest {
-		return store.PublishRequest{APIKey: st.key, ContentType: "blog", EntryUID: st.entry.UID, Locale: "en-us", Branch: "main",
+	req := func(ruleUID string, status int) store.ApprovalRequest {
+		return store.ApprovalRequest{APIKey: st.key, ContentType: "blog", EntryUID: st.entry.UID, Locale: "en-us", Branch: "main",
 			Decision: domain.PublishDecision{RuleUID: ruleUID, Action: "publish", Status: status, Comment: "c"}, By: st.owner, At: t0}
 	}
 	_, _, err := s.DecidePublishRequest(ctx, req(rule.UID, domain.RequestPending), allow, nil)
@@ -311,7 +311,7 @@ func testEntryWorkflowGoesWithTheStack(t *testing.T, s *store.Store, st ewStack)
 	if _, err := s.MoveEntryStage(ctx, m, ownerMover, nil); err != nil {
 		t.Fatal(err)
 	}
-	r := store.PublishRequest{APIKey: st.key, ContentType: "blog", EntryUID: st.entry.UID, Locale: "en-us", Branch: "main",
+	r := store.ApprovalRequest{APIKey: st.key, ContentType: "blog", EntryUID: st.entry.UID, Locale: "en-us", Branch: "main",
 		Decision: domain.PublishDecision{RuleUID: rule.UID, Action: "publish"}, By: st.owner, At: t0}
 	if _, _, err := s.DecidePublishRequest(ctx, r, func(domain.PublishRule, domain.Environment) error { return nil }, nil); err != nil {
 		t.Fatal(err)

@@ -1,0 +1,219 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/query"
+)
+
+// The Content Delivery API reads what is published: published_entries
+// (published_assets) joined with the version each row names. Nothing else
+// is visible there: not an entry never published, not a later edit.
+
+// DeliveryFilter selects what one environment serves in a locale: a page
+// of a content type's entries (or of the stack's assets), or with UID one
+// of them. With Fallback, items not published in Locale appear as
+// published in the first locale of its fallback chain they are published in.
+type DeliveryFilter struct {
+	APIKey      string
+	Environment string // environment uid
+	ContentType string // entries
+	Locale      string
+	Master      string
+	Fallback    bool
+	UID         string // one item
+	Query       query.Node
+	Asc, Desc   string
+	Skip, Limit int
+	Count       bool
+	CountOnly   bool
+}
+
+// rankedLocales is the SQL ranking a row's published locale by its place in
+// chain (fallback_rank 1 is the row an item is served from) and the args.
+func rankedLocales(col, partition string, chain []string) (string, []any) {
+	var b strings.Builder
+	args := make([]any, 0, len(chain))
+	b.WriteString("ROW_NUMBER() OVER (PARTITION BY " + partition + " ORDER BY CASE " + col)
+	for i, l := range chain {
+		fmt.Fprintf(&b, " WHEN ? THEN %d", i)
+		args = append(args, l)
+	}
+	b.WriteString(" END) AS fallback_rank")
+	return b.String(), args
+}
+
+// deliveryChain is the locales a delivery read looks in.
+func deliveryChain(ctx context.Context, c conn, f DeliveryFilter) ([]string, error) {
+	if err := checkLocale(ctx, c, f.APIKey, f.Locale, f.Master); err != nil {
+		return nil, err
+	}
+	if !f.Fallback {
+		return []string{f.Locale}, nil
+	}
+	return localeChain(ctx, c, f.APIKey, f.Locale, f.Master)
+}
+
+const pubCols = `pub_locale, published_at, published_by`
+
+// DeliveryEntries returns one page of the entries f selects, at their
+// published versions, and how many match when asked. The query runs in
+// SQL against the published content. An unknown content type is a 422
+// with code 118, an unknown locale a 422.
+func (s *Store) DeliveryEntries(ctx context.Context, f DeliveryFilter) ([]domain.PublishedEntry, int, error) {
+	c := s.read()
+	_, fields, err := entrySchema(ctx, c, f.APIKey, f.ContentType)
+	if err != nil {
+		return nil, 0, err
+	}
+	chain, err := deliveryChain(ctx, c, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	where, whereArgs, order, err := c.filter(ListFilter{Query: f.Query, Asc: f.Asc, Desc: f.Desc}, entryResolver(fields),
+		"e.updated_at DESC", "e.uid ASC")
+	if err != nil {
+		return nil, 0, err
+	}
+	rank, rankArgs := rankedLocales("p.locale", "p.uid", chain)
+	from := `(SELECT ` + prefixed("v.", entryCols) + `, p.locale AS pub_locale, p.published_at, p.published_by, ` + rank + `
+		FROM published_entries p JOIN entry_versions v ON v.api_key = p.api_key AND v.uid = p.uid AND v.locale = p.source_locale
+		AND v.version = p.version WHERE p.api_key = ? AND p.content_type_uid = ? AND p.environment_uid = ?
+		AND p.locale IN (` + placeholders(len(chain)) + `)) e`
+	args := append(rankArgs, f.APIKey, f.ContentType, f.Environment)
+	for _, l := range chain {
+		args = append(args, l)
+	}
+	where = "e.fallback_rank = 1 AND (" + where + ")"
+	if f.UID != "" {
+		where, whereArgs = "e.uid = ? AND "+where, append([]any{f.UID}, whereArgs...)
+	}
+	out := []domain.PublishedEntry{}
+	total, err := c.page(ctx, pageQuery{cols: prefixed("e.", entryCols+", "+pubCols), from: from, where: where,
+		args: append(args, whereArgs...), order: order, skip: f.Skip, limit: f.Limit, count: f.Count, countOnly: f.CountOnly},
+		func(rows *sql.Rows) error {
+			var pe domain.PublishedEntry
+			var at int64
+			pe.Pub.Environment = f.Environment
+			e, err := scanEntry(rows, &pe.Pub.Locale, &at, &pe.Pub.PublishedBy)
+			if err != nil {
+				return err
+			}
+			e.Data = domain.ProjectData(fields, e.Data)
+			pe.Entry = e
+			pe.Pub.UID, pe.Pub.ContentType, pe.Pub.SourceLocale, pe.Pub.Version, pe.Pub.PublishedAt = e.UID, e.ContentType, e.Locale, e.Version, fromMS(at)
+			out = append(out, pe)
+			return nil
+		})
+	return out, total, err
+}
+
+// DeliveryEntry returns the entry f.UID as f's environment serves it; one
+// not published there (in the locale, or with Fallback its chain) is a 422
+// with code 141.
+func (s *Store) DeliveryEntry(ctx context.Context, f DeliveryFilter) (domain.PublishedEntry, error) {
+	f.Skip, f.Limit, f.Count, f.CountOnly, f.Query, f.Asc, f.Desc = 0, 1, false, false, nil, "", ""
+	items, _, err := s.DeliveryEntries(ctx, f)
+	if err != nil {
+		return domain.PublishedEntry{}, err
+	}
+	if len(items) == 0 {
+		return domain.PublishedEntry{}, errEntryNotFound(f.UID)
+	}
+	return items[0], nil
+}
+
+// deliveryAssetCols are the fields a delivery query on assets may test and sort by.
+var deliveryAssetCols = withCols(map[string]query.Field{
+	"title":        {Column: "title", Kind: query.Text},
+	"filename":     {Column: "filename", Kind: query.Text},
+	"description":  {Column: "description", Kind: query.Text},
+	"content_type": {Column: "content_type", Kind: query.Text},
+	"parent_uid":   {Column: "parent_uid", Kind: query.Text},
+	"file_size":    {Column: "file_size", Kind: query.Number},
+	"tags":         {Column: "tags", Kind: query.JSON},
+})
+
+// DeliveryAssets returns one page of the assets f's environment serves in
+// its locale, at their published versions, and how many match when asked.
+func (s *Store) DeliveryAssets(ctx context.Context, f DeliveryFilter) ([]domain.PublishedAsset, int, error) {
+	c := s.read()
+	chain, err := deliveryChain(ctx, c, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	where, whereArgs, order, err := c.filter(ListFilter{Query: f.Query, Asc: f.Asc, Desc: f.Desc}, columns("x.", deliveryAssetCols),
+		"x.created_at ASC", "x.uid ASC")
+	if err != nil {
+		return nil, 0, err
+	}
+	rank, rankArgs := rankedLocales("p.locale", "p.asset_uid", chain)
+	from := `(SELECT a.uid, a.api_key, a.is_dir, v.parent_uid, a.name, v.title, v.description, v.tags, v.filename, v.content_type,
+		v.file_size, v.file_key, v.url_secret, v.version, a.created_by, v.updated_by, a.created_at, v.updated_at,
+		p.locale AS pub_locale, p.published_at, p.published_by, ` + rank + `
+		FROM published_assets p JOIN assets a ON a.uid = p.asset_uid JOIN asset_versions v ON v.asset_uid = p.asset_uid AND v.version = p.version
+		WHERE p.api_key = ? AND p.environment_uid = ? AND p.locale IN (` + placeholders(len(chain)) + `)) x`
+	args := append(rankArgs, f.APIKey, f.Environment)
+	for _, l := range chain {
+		args = append(args, l)
+	}
+	where = "x.fallback_rank = 1 AND (" + where + ")"
+	if f.UID != "" {
+		where, whereArgs = "x.uid = ? AND "+where, append([]any{f.UID}, whereArgs...)
+	}
+	out := []domain.PublishedAsset{}
+	total, err := c.page(ctx, pageQuery{cols: prefixed("x.", assetCols+", "+pubCols), from: from, where: where,
+		args: append(args, whereArgs...), order: order, skip: f.Skip, limit: f.Limit, count: f.Count, countOnly: f.CountOnly},
+		func(rows *sql.Rows) error {
+			var pa domain.PublishedAsset
+			var tags string
+			var created, updated, at int64
+			a := &pa.Asset
+			err := rows.Scan(&a.UID, &a.APIKey, &a.IsDir, &a.ParentUID, &a.Name, &a.Title, &a.Description, &tags, &a.Filename,
+				&a.ContentType, &a.FileSize, &a.FileKey, &a.URLSecret, &a.Version, &a.CreatedBy, &a.UpdatedBy, &created, &updated,
+				&pa.Pub.Locale, &at, &pa.Pub.PublishedBy)
+			a.Tags, a.CreatedAt, a.UpdatedAt = decodeTags(tags), fromMS(created), fromMS(updated)
+			pa.Pub.UID, pa.Pub.Environment, pa.Pub.Version, pa.Pub.PublishedAt = a.UID, f.Environment, a.Version, fromMS(at)
+			out = append(out, pa)
+			return err
+		})
+	return out, total, err
+}
+
+// DeliveryAsset returns the asset f.UID as f's environment serves it; one
+// not published there is a 422.
+func (s *Store) DeliveryAsset(ctx context.Context, f DeliveryFilter) (domain.PublishedAsset, error) {
+	f.Skip, f.Limit, f.Count, f.CountOnly, f.Query, f.Asc, f.Desc = 0, 1, false, false, nil, "", ""
+	items, _, err := s.DeliveryAssets(ctx, f)
+	if err != nil {
+		return domain.PublishedAsset{}, err
+	}
+	if len(items) == 0 {
+		return domain.PublishedAsset{}, errAssetNotFound()
+	}
+	return items[0], nil
+}
+
+// EntryPublications returns where the entries uids are published, for
+// publish_details on CMA reads.
+func (s *Store) EntryPublications(ctx context.Context, apiKey string, uids []string) ([]domain.Publication, error) {
+	if len(uids) == 0 {
+		return []domain.Publication{}, nil
+	}
+	args := []any{apiKey}
+	for _, u := range uids {
+		args = append(args, u)
+	}
+	return queryList(ctx, s.read(), "publications", func(sc scanner) (domain.Publication, error) {
+		var p domain.Publication
+		var at int64
+		err := sc.Scan(&p.UID, &p.ContentType, &p.Locale, &p.SourceLocale, &p.Environment, &p.Version, &at, &p.PublishedBy)
+		p.PublishedAt = fromMS(at)
+		return p, err
+	}, `SELECT uid, content_type_uid, locale, source_locale, environment_uid, version, published_at, published_by
+		FROM published_entries WHERE api_key = ? AND uid IN (`+placeholders(len(uids))+`) ORDER BY uid, locale, published_at, environment_uid`, args...)
+}
