@@ -69,6 +69,9 @@ func (a *API) listAssets(w http.ResponseWriter, r *http.Request, rc *reqCtx) err
 	for _, it := range items {
 		out = append(out, a.itemJSON(r, it))
 	}
+	if err := a.addAssetPublishDetails(r, rc, out...); err != nil {
+		return err
+	}
 	body := map[string]any{"assets": out}
 	if p.IncludeCount {
 		body["count"] = total
@@ -119,7 +122,11 @@ func (a *API) getAsset(w http.ResponseWriter, r *http.Request, rc *reqCtx) error
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"asset": a.assetJSON(r, as)})
+	item := a.assetJSON(r, as)
+	if err := a.addAssetPublishDetails(r, rc, item); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"asset": item})
 	return nil
 }
 
