@@ -51,3 +51,34 @@ func TestReferenceFieldMetadata(t *testing.T) {
 		})
 	}
 }
+
+// TestMapFiles: every file value is found, in groups (single and multiple), global fields and
+// blocks, and nothing else is touched.
+func TestMapFiles(t *testing.T) {
+	gfs := map[string][]Field{"seo": mustSchema(t, `[{"display_name":"Image","uid":"image","data_type":"file"}]`)}
+	fields := Expand(mustSchema(t, `[
+		{"display_name":"Cover","uid":"cover","data_type":"file"},
+		{"display_name":"Gallery","uid":"gallery","data_type":"file","multiple":true},
+		{"display_name":"Name","uid":"name","data_type":"text"},
+		{"display_name":"Body","uid":"body","data_type":"group","multiple":true,"schema":[{"display_name":"F","uid":"f","data_type":"file"}]},
+		{"display_name":"SEO","uid":"seo","data_type":"global_field","reference_to":"seo"},
+		{"display_name":"S","uid":"s","data_type":"blocks","blocks":[
+			{"title":"Q","uid":"q","schema":[{"display_name":"T","uid":"t","data_type":"text"}]},
+			{"title":"P","uid":"p","schema":[{"display_name":"Pic","uid":"pic","data_type":"file"}]},
+			{"title":"G","uid":"g","reference_to":"seo"}]}]`), gfs)
+	var data map[string]any
+	if err := json.Unmarshal([]byte(`{"cover":"a1","gallery":["a2","a3"],"name":"a1","body":[{"f":"a4"},{"f":"a5"}],
+		"seo":{"image":"a6"},"s":[{"q":{"t":"a1"}},{"p":{"pic":"a7"}},{"g":{"image":"a8"}}]}`), &data); err != nil {
+		t.Fatal(err)
+	}
+	MapFiles(fields, data, func(uid string) any { return map[string]any{"uid": uid} })
+	var want map[string]any
+	if err := json.Unmarshal([]byte(`{"cover":{"uid":"a1"},"gallery":[{"uid":"a2"},{"uid":"a3"}],"name":"a1",
+		"body":[{"f":{"uid":"a4"}},{"f":{"uid":"a5"}}],"seo":{"image":{"uid":"a6"}},
+		"s":[{"q":{"t":"a1"}},{"p":{"pic":{"uid":"a7"}}},{"g":{"image":{"uid":"a8"}}}]}`), &want); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, data); diff != "" {
+		t.Errorf("MapFiles (-want +got):\n%s", diff)
+	}
+}
