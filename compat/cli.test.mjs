@@ -8,14 +8,12 @@
 // Each csdx command is one client call in the summary; csdx exits 0 even when a command
 // failed, so every command is judged by its output.
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { readFileSync, writeFileSync, existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
-import { fileURLToPath } from 'node:url'
 import management from '@contentstack/management'
 import { callLog } from './calls.mjs'
+import { csdxSession, succeeded } from './csdx.mjs'
 
 function env (name) {
   const value = process.env[name]
@@ -23,89 +21,18 @@ function env (name) {
   return value
 }
 
-const compatDir = dirname(fileURLToPath(import.meta.url))
-const csdxBin = join(compatDir, 'node_modules', '.bin', 'csdx')
 const cmaHost = env('STACKD_CMA_HOST') // cma.test:PORT
 const cdaHost = env('STACKD_CDA_HOST') // cda.test:PORT
-const caCert = env('NODE_EXTRA_CA_CERTS')
 const user = { email: env('STACKD_CLI_EMAIL'), password: env('STACKD_CLI_PASSWORD') }
 const log = callLog('cli')
 
-// The CLI's whole state (config, tokens, logs, oclif caches) lives in this scratch folder.
-const home = mkdtempSync(join(tmpdir(), 'stackd-csdx-'))
-after(() => rmSync(home, { recursive: true, force: true }))
-
-function preloadOptions (current = '') {
-  // The DNS preload must be given by absolute path: the CLI changes its working directory.
-  if (current.includes('resolve-local.js')) return current
-  return `${current} --require "${join(compatDir, 'resolve-local.js')}"`.trim()
-}
-
-const noProxy = ['cma.test', 'cda.test', process.env.NO_PROXY || process.env.no_proxy].filter(Boolean).join(',')
-const cliEnv = {
-  ...process.env,
-  HOME: home,
-  XDG_CONFIG_HOME: join(home, '.config'),
-  XDG_CACHE_HOME: join(home, '.cache'),
-  XDG_DATA_HOME: join(home, '.local', 'share'),
-  CS_CLI_LOG_PATH: join(home, 'logs'),
-  NODE_OPTIONS: preloadOptions(process.env.NODE_OPTIONS),
-  NODE_EXTRA_CA_CERTS: caCert,
-  // The CLI sends requests through HTTPS_PROXY when one is set, unless NO_PROXY names the host.
-  NO_PROXY: noProxy,
-  no_proxy: noProxy,
-  FORCE_COLOR: '0'
-}
-delete cliEnv.CS_CLI_CONFIG_PATH // it would move the CLI's config out of the scratch HOME
-
-// ANSI colour codes still show in some of the CLI's lines.
-// eslint-disable-next-line no-control-regex
-const stripAnsi = (text) => text.replace(/\x1b\[[0-9;]*m/g, '')
-
-// run starts a program with the CLI's environment, no stdin (the CLI must not prompt), and
-// resolves with its exit code, its stdout and stderr together (out), and its stdout alone.
-function run (file, args, { timeout = 90_000 } = {}) {
-  return new Promise((resolve) => {
-    const child = execFile(file, args, { cwd: home, env: cliEnv, timeout, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (err.killed ? `killed after ${timeout} ms` : err.code) : 0
-      resolve({ code, out: stripAnsi(`${stdout}${stderr}`), stdout: stripAnsi(stdout) })
-    })
-    child.stdin.end()
-  })
-}
-
-// csdx runs one CLI command, records it as a client call and applies check(result), which
-// throws (assert) when the command did not do what it should.
-async function csdx (label, args, check) {
-  const res = await run(csdxBin, args)
-  try {
-    check(res)
-  } catch (err) {
-    log.record(label, false, `${err.message.split('\n')[0]} (exit ${res.code})`)
-    throw new Error(`${label}: ${err.message}\n--- csdx ${args[0]} printed (exit ${res.code}) ---\n${res.out}--- end ---`)
-  }
-  log.record(label, true)
-  return res
-}
-
-// cliConfig evaluates `script` with the CLI's own config library (the one csdx loads) against
-// the scratch HOME; `u` is @contentstack/cli-utilities. It prints what the script returns.
-async function cliConfig (script) {
-  const program = `const u = require(require.resolve('@contentstack/cli-utilities', { paths: [${JSON.stringify(join(compatDir, 'node_modules', '@contentstack', 'cli'))}] }));` +
-    `const r = (() => { ${script} })(); process.stdout.write(JSON.stringify(r === undefined ? null : r))`
-  const res = await run(process.execPath, ['-e', program])
-  assert.equal(res.code, 0, `cli config script failed: ${res.out}`)
-  return JSON.parse(res.stdout.trim().split('\n').pop())
-}
+// The CLI's whole state (config, tokens, logs, oclif caches) lives in a scratch folder.
+const { home, csdx, cliConfig, quiet, remove } = csdxSession(log, { caCert: env('NODE_EXTRA_CA_CERTS') })
+after(remove)
 
 function need (value, what) {
   if (!value) throw new Error(`cannot run: ${what} is missing because an earlier step failed`)
   return value
-}
-
-const succeeded = (pattern) => (res) => {
-  assert.equal(res.code, 0, 'exit status')
-  assert.match(res.out, pattern)
 }
 
 describe('csdx CLI against stackd', { timeout: 300_000 }, () => {
@@ -114,7 +41,7 @@ describe('csdx CLI against stackd', { timeout: 300_000 }, () => {
   it('points the CLI at stackd (config:set:region)', async () => {
     // Every csdx command first asks the npm registry for the CLI's latest version; a check
     // dated now keeps the test off the network (and quiet). The CLI still runs unmodified.
-    await cliConfig(`u.configHandler.set('versionUpgradeWarningCache', { lastChecked: Date.now(), latestVersion: '0.0.0', lastWarnedDate: '' })`)
+    await quiet()
     await csdx('csdx config:set:region', [
       'config:set:region', '--cma', `https://${cmaHost}`, '--cda', `https://${cdaHost}`,
       '--ui-host', `https://${cmaHost}`, '--name', 'Local'
@@ -231,8 +158,8 @@ describe('csdx CLI against stackd', { timeout: 300_000 }, () => {
   it('exports the environments with the management token (cm:stacks:export --module environments)', async () => {
     need(state.mt1, 'management token alias mt1')
     const environments = need(state.environments, 'environments')
-    // The export's "stack" step asks GET /v3/locales for the master locale, which stackd does
-    // not serve yet; an export config that names the master locale skips that request.
+    // The export's "stack" step asks GET /v3/locales for the master locale; an export config
+    // that names the master locale skips that request (roundtrip.test.mjs exports without one).
     const config = join(home, 'export-config.json')
     writeFileSync(config, JSON.stringify({ master_locale: { code: 'en-us' } }))
     const dir = join(home, 'export')

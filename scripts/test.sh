@@ -7,8 +7,9 @@
 #      throwaway cluster (scripts/pg.sh)
 #   3. compat: build stackd, serve it over TLS as cma.test/cda.test, and drive it with the official
 #      clients from npm: the CMA SDK (compat/smoke.test.mjs), the delivery SDK
-#      (compat/delivery.test.mjs) and the csdx CLI (compat/cli.test.mjs); one line sums up the
-#      client calls. npm ci runs only when compat/package-lock.json is new to this machine.
+#      (compat/delivery.test.mjs), the csdx CLI (compat/cli.test.mjs) and the csdx export →
+#      import round trip (compat/roundtrip.test.mjs); one line sums up the client calls. npm ci
+#      runs only when compat/package-lock.json is new to this machine.
 # Under CI=true a missing PostgreSQL or Node.js is an error; elsewhere it is a warning.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -165,11 +166,11 @@ run_clients() {
     STACKD_OWNER_EMAIL=$OWNER_EMAIL STACKD_OWNER_PASSWORD=$OWNER_PASSWORD \
     STACKD_DEV_EMAIL=$DEV_EMAIL STACKD_DEV_PASSWORD=$DEV_PASSWORD \
     STACKD_CLI_EMAIL=$CLI_EMAIL STACKD_CLI_PASSWORD=$CLI_PASSWORD \
-    STACKD_COMPAT_CALLS="$calls" \
+    STACKD_COMPAT_CALLS="$calls" STACKD_SERVER_LOG="$TMP/server.log" \
     node --test --test-reporter=spec --test-concurrency=1 \
-    delivery.test.mjs smoke.test.mjs cli.test.mjs) || rc=1
+    delivery.test.mjs smoke.test.mjs cli.test.mjs roundtrip.test.mjs) || rc=1
   printf '\n'
-  (cd compat && node calls.mjs "$calls" delivery smoke cli) || rc=1
+  (cd compat && node calls.mjs "$calls" delivery smoke cli roundtrip) || rc=1
   return "$rc"
 }
 

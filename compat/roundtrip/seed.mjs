@@ -3,8 +3,8 @@
 // 2 asset folders (one inside the other) holding 5 assets, 1 global field, 4 content types with
 // references (one to itself), groups, blocks, file fields and a custom field, 30 entries in the
 // master locale and 10 of them localized in fr-fr, several versions, 1 workflow with a publish
-// rule, 2 custom roles, 2 labels (one inside the other), 1 extension and 1 webhook.
-// Publishing some entries is done by the caller (publishSome) once the environments exist.
+// rule, 2 custom roles, 2 labels (one inside the other), 1 extension and 1 webhook; 18 entries
+// (some in both locales) and 3 assets are published to one or both environments.
 //
 // Every SDK call goes through log.ok, so the suite's summary counts it.
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -120,6 +120,8 @@ const ref = (uid, ct) => ({ uid, _content_type_uid: ct })
 export async function seed (stack, log, { tmp, userUid }) {
   const made = { locales: {}, environments: {}, folders: {}, assets: {}, entries: {}, roles: {} }
 
+  const master = await log.ok('seed: read the master locale', () => stack.locale('en-us').fetch())
+  made.masterLocale = master.uid
   // Locales: fr-fr falls back to the master, fr-ca to fr-fr.
   for (const locale of [{ code: 'fr-fr', name: 'French - France' }, { code: 'fr-ca', name: 'French - Canada', fallback_locale: 'fr-fr' }]) {
     const l = await log.ok(`seed: create locale ${locale.code}`, () => stack.locale().create({ locale }))
@@ -251,6 +253,18 @@ export async function seed (stack, log, { tmp, userUid }) {
       put('author', authors[i - 1], { title: `Auteur ${i}`, bio: `Écrit sur ${i}.` }, 'fr-fr'))
   }
 
+  // Publishing: some entries and assets, in one or both environments and locales. Articles go
+  // to development only: the publish rule made below gates production.
+  const publishEntry = (ct, uid, environments, locales) => log.ok(`seed: publish ${ct} ${uid} to ${environments} in ${locales}`, () =>
+    stack.contentType(ct).entry(uid).publish({ publishDetails: { environments, locales }, locale: locales[0] }))
+  for (const uid of categories) await publishEntry('category', uid, ['development'], ['en-us'])
+  for (let i = 0; i < 3; i++) await publishEntry('author', authors[i], ['development', 'production'], i === 0 ? ['en-us', 'fr-fr'] : ['en-us'])
+  for (let i = 0; i < 6; i++) await publishEntry('article', articles[i], ['development'], i < 3 ? ['en-us', 'fr-fr'] : ['en-us'])
+  for (let i = 1; i <= 4; i++) await publishEntry('page', made.entries[`page/Page ${i}`], ['development', 'production'], ['en-us'])
+  for (const [file, environments] of [['logo.png', ['development', 'production']], ['banner.png', ['development', 'production']], ['guide.txt', ['development']]]) {
+    await log.ok(`seed: publish asset ${file}`, () => stack.asset(made.assets[file]).publish({ publishDetails: { environments, locales: ['en-us'] } }))
+  }
+
   // Custom roles: rules name content types, environments, locales (by uid) and folders.
   const branch = { module: 'branch', branches: ['main'], acl: { read: true } }
   const editor = await log.ok('seed: create role Editor', () => stack.role().create({
@@ -277,7 +291,9 @@ export async function seed (stack, log, { tmp, userUid }) {
         { module: 'content_type', content_types: ['$all'], acl: { read: true, sub_acl: { read: true, publish: true } } },
         { module: 'asset', assets: ['$all'], acl: { read: true } },
         { module: 'environment', environments: [made.environments.development, made.environments.production], acl: { read: true } },
-        { module: 'locale', locales: ['$all'], acl: { read: true } }
+        // Locales and environments by uid, never "$all": csdx import maps each uid of these rules
+        // and turns "$all" into null.
+        { module: 'locale', locales: Object.values(made.locales).concat(made.masterLocale), acl: { read: true } }
       ]
     }
   }))
@@ -313,8 +329,16 @@ export async function seed (stack, log, { tmp, userUid }) {
     }
   }))
 
+  // Labels: Pages is made first and put inside Editorial afterwards, so that it lists first:
+  // csdx 1.60.1 imports label parents only for the labels listed before the first label
+  // without one (its update step shares one request object across labels, and a label
+  // without parents clears the request kind for those after it).
+  const pages = await log.ok('seed: create label Pages', () => stack.label().create({ label: { name: 'Pages', parent: [], content_types: ['page'] } }))
   const editorial = await log.ok('seed: create label Editorial', () => stack.label().create({ label: { name: 'Editorial', parent: [], content_types: ['article', 'author'] } }))
-  await log.ok('seed: create label Pages', () => stack.label().create({ label: { name: 'Pages', parent: [editorial.uid], content_types: ['page'] } }))
+  await log.ok('seed: put label Pages inside Editorial', () => {
+    pages.parent = [editorial.uid]
+    return pages.update()
+  })
 
   await log.ok('seed: create webhook', () => stack.webhook().create({
     webhook: {
