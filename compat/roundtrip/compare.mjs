@@ -1,16 +1,18 @@
 // compare.mjs: reads a whole stack through the CMA SDK and normalizes it, so that two stacks (the
 // seeded source and the stack csdx imported it into) can be compared module by module.
 //
-// Normalizing drops what may differ between the two: uids, timestamps, versions, created_by and
+// Normalizing drops what may differ between the two: timestamps, versions, created_by and
 // updated_by (and ACL, api_key, the SDK's stackHeaders/urlPath). Every uid a stack made (locales,
-// environments, folders, assets, entries, roles, extensions, labels, workflows and their stages,
-// content types stay as they are) is replaced wherever it appears by a name that is the same in
-// both stacks: "@entry:article/Article 1", "@asset:logo.png", "@environment:production", …; an
-// asset's URL becomes "@url:<filename>". Assets carry the SHA-256 of their bytes.
+// environments, folders, assets, entries, roles, extensions, labels, webhooks, workflows and their
+// stages, publish rules) is replaced wherever it appears, its own uid field included, by a name
+// that is the same in both stacks: "@entry:article/Article 1", "@asset:logo.png",
+// "@environment:production", …; uids a client chose (content types, global fields, fields) stay
+// and are compared. An asset's URL becomes "@url:<filename>". Assets carry the SHA-256 of their
+// bytes.
 import { createHash } from 'node:crypto'
 import { isDeepStrictEqual } from 'node:util'
 
-const DROP = new Set(['uid', 'created_at', 'updated_at', 'created_by', 'updated_by', '_version', 'ACL', 'api_key',
+const DROP = new Set(['created_at', 'updated_at', 'created_by', 'updated_by', '_version', 'ACL', 'api_key',
   'stackHeaders', 'urlPath', 'org_uid', 'deleted_at'])
 const BUILTIN_ROLES = new Set(['Admin', 'Developer', 'Content Manager'])
 const ASSET_URL = /^https?:\/\/[^/]+\/assets\/[^/]+\/[^/]+\/[^/]+\/([^/?]+)$/
@@ -64,10 +66,14 @@ function names (raw) {
   for (const a of raw.assets) m.set(a.uid, `@asset:${a.filename}`)
   for (const x of raw.extensions) m.set(x.uid, `@extension:${x.title}`)
   for (const l of raw.labels) m.set(l.uid, `@label:${l.name}`)
+  for (const w of raw.webhooks) m.set(w.uid, `@webhook:${w.name}`)
   for (const r of raw['custom-roles']) m.set(r.uid, `@role:${r.name}`)
   for (const w of raw.workflows) {
     m.set(w.uid, `@workflow:${w.name}`)
     for (const s of w.workflow_stages || []) m.set(s.uid, `@stage:${w.name}/${s.name}`)
+  }
+  for (const r of raw['publish-rules']) {
+    m.set(r.uid, `@publish-rule:${m.get(r.workflow)}/${m.get(r.workflow_stage)}/${m.get(r.environment)}`)
   }
   const master = raw.locales.find((l) => l.fallback_locale === null)
   for (const e of raw.entries) {
@@ -105,10 +111,8 @@ function normalizeAll (raw) {
       const n = norm(it, true)
       if (mod === 'entries') {
         n._key = `${m.get(it.uid) || it.uid}@${it.locale}`
-      } else if (mod === 'publish-rules') {
-        n._key = `${n.workflow} ${n.workflow_stage} ${n.environment}`
       } else {
-        n._key = m.get(it.uid) || it.code || it.name || it.title || it.uid
+        n._key = m.get(it.uid) || it.uid
       }
       if ('publish_details' in it) n.publish_details = publishDetails(it.publish_details)
       return JSON.parse(JSON.stringify(n))
