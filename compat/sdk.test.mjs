@@ -11,8 +11,9 @@
 // The steps run in order and share one state object: a step whose input an earlier step
 // should have made fails with "cannot run: … is missing".
 //
-// SDK 1.30.2 has no entry.versions(): an earlier version is read with the SDK's own
-// entry.fetch({ version: 1 }) instead.
+// Where SDK 1.30.2 lacks the method one would expect, the nearest one is used: it has no
+// entry.versions() (an earlier version is read with entry.fetch({ version: 1 })), and workflows
+// and publish rules have fetchAll() instead of query().find().
 import assert from 'node:assert/strict'
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -212,6 +213,11 @@ describe('the official SDKs, module by module, against stackd', { timeout: 120_0
   it('does not let a developer create a management token (403, 162)', async () => {
     const res = await ok('dev login', () => devClient.login(dev))
     assert.equal(res.user.email, dev.email)
+    const me = await ok('dev getUser', () => devClient.getUser())
+    me.first_name = 'Dee'
+    const renamed = await ok('dev user update', () => me.update())
+    assert.equal(renamed.first_name, 'Dee')
+    assert.equal(renamed.email, dev.email)
     const stack = await ok('dev fetches the shared stack', () => devClient.stack({ api_key: need(s.apiKey, 'stack api_key') }).fetch())
     assert.equal(stack.api_key, s.apiKey)
     await refused('dev creates a management token', () =>
@@ -260,8 +266,8 @@ describe('the official SDKs, module by module, against stackd', { timeout: 120_0
     assert.equal(updated.uid, s.env_scratch)
     const deleted = await ok('environment delete', () => ownerStack().environment('scratch2').delete())
     assert.equal(typeof deleted.notice, 'string')
-    const after = await ok('environment query after delete', () => ownerStack().environment().query({ include_count: true }).find())
-    assert.equal(after.count, 2)
+    const remaining = await ok('environment query after delete', () => ownerStack().environment().query({ include_count: true }).find())
+    assert.equal(remaining.count, 2)
   })
 
   it('creates locales with fallbacks, queries, fetches, updates and deletes one', async () => {
@@ -284,8 +290,8 @@ describe('the official SDKs, module by module, against stackd', { timeout: 120_0
     assert.equal(updated.fallback_locale, 'fr-fr')
     const deleted = await ok('locale delete', () => ownerStack().locale('fr-ca').delete())
     assert.equal(typeof deleted.notice, 'string')
-    const after = await ok('locale query after delete', () => ownerStack().locale().query({ include_count: true }).find())
-    assert.equal(after.count, 2)
+    const remaining = await ok('locale query after delete', () => ownerStack().locale().query({ include_count: true }).find())
+    assert.equal(remaining.count, 2)
   })
 
   // --- tokens -----------------------------------------------------------------------------
@@ -320,8 +326,8 @@ describe('the official SDKs, module by module, against stackd', { timeout: 120_0
     assert.equal(updated.token, undefined)
     const deleted = await ok('management token delete', () => ownerStack().managementToken(spare.uid).delete())
     assert.equal(typeof deleted.notice, 'string')
-    const after = await ok('management token list after delete', () => ownerStack().managementToken().query().find())
-    assert.deepEqual(after.items.map((t) => t.uid), [token.uid])
+    const remaining = await ok('management token list after delete', () => ownerStack().managementToken().query().find())
+    assert.deepEqual(remaining.items.map((t) => t.uid), [token.uid])
   })
 
   it('creates, lists and deletes delivery tokens', async () => {
@@ -349,8 +355,8 @@ describe('the official SDKs, module by module, against stackd', { timeout: 120_0
     assert.equal(updated.token, prod.token, 'an update keeps the secret')
     const deleted = await ok('delivery token delete', () => ownerStack().deliveryToken(staging.uid).delete())
     assert.equal(typeof deleted.notice, 'string')
-    const after = await ok('delivery token list after delete', () => ownerStack().deliveryToken().query().find())
-    assert.deepEqual(after.items.map((t) => t.name), ['site'])
+    const remaining = await ok('delivery token list after delete', () => ownerStack().deliveryToken().query().find())
+    assert.deepEqual(remaining.items.map((t) => t.name), ['site'])
   })
 
   it('a management token client may write within its scope, and no more', async () => {
@@ -432,6 +438,28 @@ describe('the official SDKs, module by module, against stackd', { timeout: 120_0
     const withSchema = await ok('content type fetch include_global_field_schema', () =>
       ownerStack().contentType('page').fetch({ include_global_field_schema: true }))
     assert.deepEqual(withSchema.schema.find((f) => f.uid === 'seo').schema.map((f) => f.uid), ['keywords'])
+  })
+
+  it('queries, updates and deletes global fields; deletes a content type', async () => {
+    const list = await ok('global field query include_count', () => ownerStack().globalField().query({ include_count: true }).find())
+    assert.equal(list.count, 1)
+    assert.deepEqual(list.items.map((g) => g.uid), ['seo'])
+    const seo = await ok('global field fetch for update', () => ownerStack().globalField('seo').fetch())
+    seo.schema = [...seo.schema, { display_name: 'Description', uid: 'description', data_type: 'text' }]
+    const updated = await ok('global field update', () => seo.update())
+    assert.deepEqual(updated.schema.map((f) => f.uid), ['keywords', 'description'])
+    await ok('global field create (to delete)', () => ownerStack().globalField().create({
+      global_field: { title: 'Spare', uid: 'spare', schema: [{ display_name: 'X', uid: 'x', data_type: 'text' }] }
+    }))
+    const gone = await ok('global field delete', () => ownerStack().globalField('spare').delete())
+    assert.equal(typeof gone.notice, 'string')
+    await ok('content type create (to delete)', () => ownerStack().contentType().create({
+      content_type: { title: 'Scratch', uid: 'scratch', schema: [{ display_name: 'Title', uid: 'title', data_type: 'text', mandatory: true }] }
+    }))
+    const ctGone = await ok('content type delete', () => ownerStack().contentType('scratch').delete({ force: true }))
+    assert.equal(typeof ctGone.notice, 'string')
+    const count = await ok('content type query count', () => ownerStack().contentType().query().count())
+    assert.equal(count.content_types, 3)
   })
 
   // --- workflows and publish rules --------------------------------------------------------
@@ -523,6 +551,47 @@ describe('the official SDKs, module by module, against stackd', { timeout: 120_0
     assert.deepEqual(fetched.tags, ['sdk'])
     const res = await ok('asset publish', () => fetched.publish({ publishDetails: { environments: ['production'], locales: ['en-us'] } }))
     assert.equal(typeof res.notice, 'string')
+  })
+
+  it('updates, replaces, lists and downloads assets; manages folders', async () => {
+    const folders = await ok('asset query folders', () => tokenStack().asset().query({ include_folders: true, query: { is_dir: true } }).find())
+    const folder = folders.items.find((f) => f.name === 'Images')
+    assert.ok(folder, 'the folder is listed')
+    const f = await ok('asset folder fetch', () => tokenStack().asset().folder(folder.uid).fetch())
+    assert.equal(f.name, 'Images')
+    f.name = 'Pictures'
+    const renamed = await ok('asset folder update', () => f.update())
+    assert.equal(renamed.name, 'Pictures')
+    const file = join(scratch, 'spare.txt')
+    writeFileSync(file, 'spare\n')
+    const spare = await ok('asset create in the folder', () =>
+      tokenStack().asset().create({ upload: file, title: 'Spare', parent_uid: folder.uid }))
+    assert.equal(spare.parent_uid, folder.uid)
+    const a = await ok('asset fetch for update', () => tokenStack().asset(spare.uid).fetch())
+    a.title = 'Spare, renamed'
+    a.description = 'a spare file'
+    const updated = await ok('asset update', () => a.update())
+    assert.equal(updated.title, 'Spare, renamed')
+    assert.equal(updated.description, 'a spare file')
+    assert.equal(updated._version, 2)
+    const other = join(scratch, 'other.txt')
+    writeFileSync(other, 'another file, longer\n')
+    const replaced = await ok('asset replace', () => updated.replace({ upload: other }))
+    assert.equal(replaced.filename, 'other.txt')
+    assert.equal(replaced.file_size, '21')
+    assert.equal(replaced._version, 3)
+    const res = await ok('asset download', () => replaced.download({ responseType: 'text' }))
+    assert.equal(res.status, 200)
+    assert.equal(res.data, 'another file, longer\n')
+    const inFolder = await ok('asset query in the folder', () => tokenStack().asset().query({ folder: folder.uid, include_count: true }).find())
+    assert.deepEqual(inFolder.items.map((x) => x.uid), [spare.uid])
+    const deleted = await ok('asset delete', () => replaced.delete())
+    assert.equal(typeof deleted.notice, 'string')
+    const folderGone = await ok('asset folder delete', () => renamed.delete())
+    assert.equal(typeof folderGone.notice, 'string')
+    const all = await ok('asset query include_count', () => tokenStack().asset().query({ include_count: true }).find())
+    assert.equal(all.count, 1)
+    assert.deepEqual(all.items.map((x) => x.uid), [s.assetUid])
   })
 
   // --- entries (management token) ---------------------------------------------------------
@@ -617,6 +686,42 @@ describe('the official SDKs, module by module, against stackd', { timeout: 120_0
     assert.equal(draft._version, 4)
   })
 
+  it('bulk publishes an author and bulk deletes an entry; deletes another entry', async () => {
+    const bulk = () => tokenStack().bulkOperation()
+    // waitJob polls the SDK's jobStatus until the job has run (the job runner looks every second).
+    const waitJob = async (label, jobId) => {
+      for (let i = 0; i < 40; i++) {
+        const res = await ok(`${label} jobStatus`, () => bulk().jobStatus({ job_id: jobId }))
+        assert.ok(res && res.job, `${label}: jobStatus answers a job`)
+        if (!['queued', 'in_progress', 'scheduled'].includes(res.job.status)) return res.job
+        await new Promise((resolve) => setTimeout(resolve, 250))
+      }
+      assert.fail(`${label}: the job did not finish within 10 s`)
+    }
+    const pub = await ok('bulk publish', () => bulk().publish({
+      details: {
+        entries: [{ uid: need(s.authorUid, 'author entry'), content_type: 'author', locale: 'en-us' }],
+        locales: ['en-us'],
+        environments: ['production']
+      }
+    }))
+    assert.match(pub.job_id, BLT_UID)
+    const job = await waitJob('bulk publish', pub.job_id)
+    assert.equal(job.status, 'success')
+    assert.deepEqual(job.summary, { total: 1, success: 1, failed: 0 })
+    const c = await ok('entry create blog C (to bulk delete)', () =>
+      tokenStack().contentType('blog').entry().create({ entry: { title: 'Post C' } }))
+    const del = await ok('bulk delete', () => bulk().delete({ details: { entries: [{ uid: c.uid, content_type: 'blog', locale: 'en-us' }] } }))
+    const delJob = await waitJob('bulk delete', del.job_id)
+    assert.equal(delJob.status, 'success')
+    const d = await ok('entry create blog D (to delete)', () =>
+      tokenStack().contentType('blog').entry().create({ entry: { title: 'Post D' } }))
+    const gone = await ok('entry delete', () => d.delete())
+    assert.equal(typeof gone.notice, 'string')
+    const left = await ok('entry query after the deletes', () => tokenStack().contentType('blog').entry().query({ include_count: true }).find())
+    assert.deepEqual(left.items.map((e) => e.uid).sort(), [s.entryA, s.entryB].sort())
+  })
+
   // --- entries in the workflow (management token) -----------------------------------------
 
   it('moves an entry between workflow stages as far as the token may', async () => {
@@ -635,9 +740,101 @@ describe('the official SDKs, module by module, against stackd', { timeout: 120_0
       publishing_rule: { uid: need(s.ruleUid, 'publish rule'), action: 'publish', status: 0, notify: false, comment: 'please' },
       locale: 'en-us'
     }), { status: 403, errorCode: 162 })
-    const after = await ok('entry fetch after the moves', () => tokenStack().contentType('blog').entry(s.entryA).fetch({ include_workflow: true }))
-    assert.equal(after._workflow.stage.uid, 'draft')
-    assert.equal(after._workflow.stage.comment, 'still a draft')
+    const remaining = await ok('entry fetch after the moves', () => tokenStack().contentType('blog').entry(s.entryA).fetch({ include_workflow: true }))
+    assert.equal(remaining._workflow.stage.uid, 'draft')
+    assert.equal(remaining._workflow.stage.comment, 'still a draft')
+  })
+
+  it('the owner moves the entry into the Admin-only stage, assigns it, and answers a publish request', async () => {
+    const a = await ok('owner fetches the entry for workflow', () =>
+      ownerStack().contentType('blog').entry(need(s.entryA, 'entry A')).fetch())
+    const moved = await ok('owner setWorkflowStage into the Admin-only stage', () => a.setWorkflowStage({
+      workflow_stage: {
+        uid: 'approved', comment: 'looks good', due_date: '2030-01-31', notify: false,
+        assigned_to: [{ uid: need(s.ownerUid, 'owner uid'), name: 'Owner', email: owner.email }]
+      },
+      locale: 'en-us'
+    }))
+    assert.equal(moved.notice, 'Workflow stage updated successfully.')
+    const me = await ok('owner getUser for tasks', () => ownerClient.getUser())
+    const tasks = await ok('user getTasks', () => me.getTasks({ include_count: true }))
+    const task = tasks.assignments.find((t) => t.entry_uid === s.entryA)
+    assert.ok(task, 'the assignment is among the owner tasks')
+    assert.equal(task.stage.uid, 'approved')
+    assert.equal(task.api_key, s.apiKey)
+    const rule = need(s.ruleUid, 'publish rule')
+    const asked = await ok('owner publishRequest', () => a.publishRequest({
+      publishing_rule: { uid: rule, action: 'publish', status: 0, notify: false, comment: 'to staging, please' }, locale: 'en-us'
+    }))
+    assert.match(asked.notice, /approval request to publish/)
+    const accepted = await ok('owner accepts the publish request', () => a.publishRequest({
+      publishing_rule: { uid: rule, action: 'publish', status: 1, notify: false }, locale: 'en-us'
+    }))
+    assert.match(accepted.notice, /accepted the request to publish/)
+    const pub = await ok('owner publishes to staging under the accepted request', () =>
+      a.publish({ publishDetails: { environments: ['staging'], locales: ['en-us'] }, locale: 'en-us' }))
+    assert.equal(typeof pub.notice, 'string')
+  })
+
+  it('a token may manage a publish rule without approvers; workflows disable and enable', async () => {
+    const rule = await ok('token creates a publish rule without approvers', () => tokenStack().workflow().publishRule().create({
+      publishing_rule: {
+        workflow: need(s.workflowUid, 'workflow'), workflow_stage: 'draft', actions: ['unpublish'],
+        content_types: ['blog'], locales: ['fr-fr'], environment: 'staging', approvers: { users: [], roles: [] }
+      }
+    }))
+    assert.deepEqual(rule.actions, ['unpublish'])
+    const withApprovers = await ok('token reads the rule with approvers', () => tokenStack().workflow().publishRule(s.ruleUid).fetch())
+    await refused('token updates the rule with approvers', () => withApprovers.update(), { status: 403, errorCode: 162 })
+    const deleted = await ok('token deletes its publish rule', () => tokenStack().workflow().publishRule(rule.uid).delete())
+    assert.equal(typeof deleted.notice, 'string')
+    const wf = await ok('workflow fetch to disable', () => tokenStack().workflow(s.workflowUid).fetch())
+    const off = await ok('workflow disable', () => wf.disable())
+    assert.equal(off.workflow.enabled, false)
+    const on = await ok('workflow enable', () => wf.enable())
+    assert.equal(on.workflow.enabled, true)
+  })
+
+  it('labels, extensions and webhooks: create, query, fetch, update, delete', async () => {
+    const label = await ok('label create', () => ownerStack().label().create({ label: { name: 'Stories', parent: [], content_types: ['blog'] } }))
+    assert.match(label.uid, BLT_UID)
+    const labels = await ok('label query', () => ownerStack().label().query({ include_count: true, query: { name: 'Stories' } }).find())
+    assert.equal(labels.count, 1)
+    const l = await ok('label fetch', () => ownerStack().label(label.uid).fetch())
+    assert.deepEqual(l.content_types, ['blog'])
+    l.name = 'Tales'
+    assert.equal((await ok('label update', () => l.update())).name, 'Tales')
+    await ok('label delete', () => l.delete())
+    const ext = await ok('extension create', () => ownerStack().extension().create({
+      extension: { title: 'Color picker', type: 'field', data_type: 'text', src: 'https://example.test/color.html', multiple: false, config: '{}', tags: ['ui'] }
+    }))
+    assert.deepEqual(ext.config, {})
+    const exts = await ok('extension query', () => ownerStack().extension().query({ query: { type: 'field' } }).find())
+    assert.deepEqual(exts.items.map((x) => x.uid), [ext.uid])
+    const x = await ok('extension fetch', () => ownerStack().extension(ext.uid).fetch())
+    x.title = 'Colour picker'
+    assert.equal((await ok('extension update', () => x.update())).title, 'Colour picker')
+    await ok('extension delete', () => x.delete())
+    const hook = await ok('webhook create', () => ownerStack().webhook().create({
+      webhook: {
+        name: 'Rebuild',
+        destinations: [{ target_url: 'https://ci.example.test/rebuild', http_basic_auth: 'ci', http_basic_password: 's3cret' }],
+        channels: ['content_types.entries.publish'],
+        branches: ['main'],
+        retry_policy: 'manual',
+        disabled: true
+      }
+    }))
+    assert.equal(hook.destinations[0].http_basic_password, '********')
+    const hooks = await ok('webhook fetchAll', () => ownerStack().webhook().fetchAll({ include_count: true }))
+    assert.equal(hooks.count, 1)
+    const h = await ok('webhook fetch', () => ownerStack().webhook(hook.uid).fetch())
+    h.name = 'Rebuild the site'
+    const hu = await ok('webhook update', () => h.update())
+    assert.equal(hu.name, 'Rebuild the site')
+    const execs = await ok('webhook executions', () => hu.executions())
+    assert.deepEqual(execs.webhooks, [])
+    await ok('webhook delete', () => hu.delete())
   })
 
   // --- audit log --------------------------------------------------------------------------
@@ -665,13 +862,13 @@ describe('the official SDKs, module by module, against stackd', { timeout: 120_0
 
   // --- the delivery SDK -------------------------------------------------------------------
 
+  // deliveryStack is the delivery SDK with a website's options: its default retries stay on.
   const deliveryStack = () => delivery.stack({
     apiKey: need(s.apiKey, 'stack api_key'),
     deliveryToken: need(s.deliveryToken, 'delivery token'),
     environment: 'production',
     host: cdaHostname,
-    port: Number(cdaPort),
-    retryOnError: false
+    port: Number(cdaPort)
   })
 
   it('the delivery SDK sees exactly what was published', async () => {
@@ -698,6 +895,27 @@ describe('the official SDKs, module by module, against stackd', { timeout: 120_0
     assert.ok(good, `want 422/141 for the unpublished entry, got ${err ? describeError(err) : 'success'}`)
   })
 
+  it('the delivery SDK queries the published content, falls back across locales and sees the bulk publish', async () => {
+    const blog = () => deliveryStack().contentType('blog').entry()
+    const byTitle = await ok('delivery entries query equalTo', () => blog().query().equalTo('title', 'Post A, edited').includeCount().find())
+    assert.equal(byTitle.count, 1)
+    assert.deepEqual(byTitle.entries.map((e) => e.uid), [need(s.entryA, 'entry A')])
+    const byDraft = await ok('delivery entries query on the draft title', () => blog().query().equalTo('title', 'Post A, draft').includeCount().find())
+    assert.equal(byDraft.count, 0, 'a later draft cannot be found by its new values')
+    const rated = await ok('delivery entries query greaterThan', () => blog().query().greaterThan('rating', 1).find())
+    assert.deepEqual(rated.entries.map((e) => e.uid), [s.entryA])
+    const fr = await ok('delivery entry fetch fr-fr with fallback', () =>
+      deliveryStack().contentType('blog').entry(s.entryA).locale('fr-fr').includeFallback().fetch())
+    assert.equal(fr.locale, 'en-us', 'fr-fr content is not published: the en-us publication is served')
+    assert.equal(fr.title, 'Post A, edited')
+    const only = await ok('delivery entry fetch only title', () => deliveryStack().contentType('blog').entry(s.entryA).only('title').fetch())
+    assert.equal(only.title, 'Post A, edited')
+    assert.equal(only.meta, undefined)
+    const authors = await ok('delivery author entries', () => deliveryStack().contentType('author').entry().includeCount().find())
+    assert.equal(authors.count, 1)
+    assert.deepEqual(authors.entries.map((e) => [e.uid, e.title]), [[need(s.authorUid, 'author'), 'Ann']])
+  })
+
   it('the delivery SDK reads the published asset and the content types', async () => {
     const asset = await ok('delivery asset fetch', () => deliveryStack().asset(need(s.assetUid, 'asset')).fetch())
     assert.equal(asset.uid, s.assetUid)
@@ -712,5 +930,12 @@ describe('the official SDKs, module by module, against stackd', { timeout: 120_0
     const blog = await ok('delivery contentType fetch', () => deliveryStack().contentType('blog').fetch())
     assert.equal(blog.uid, 'blog')
     assert.equal(blog.schema.length, BLOG_SCHEMA.length)
+  })
+
+  it('logs out the owner and the dev user', async () => {
+    for (const [who, client] of [['owner', ownerClient], ['dev', devClient]]) {
+      const res = await ok(`${who} logout`, () => client.logout())
+      assert.equal(res.notice, "You've logged out successfully.")
+    }
   })
 })
