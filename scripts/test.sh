@@ -167,9 +167,9 @@ run_clients() {
     STACKD_CLI_EMAIL=$CLI_EMAIL STACKD_CLI_PASSWORD=$CLI_PASSWORD \
     STACKD_COMPAT_CALLS="$calls" \
     node --test --test-reporter=spec --test-concurrency=1 \
-    delivery.test.mjs smoke.test.mjs cli.test.mjs) || rc=1
+    delivery.test.mjs smoke.test.mjs cli.test.mjs sdk.test.mjs) || rc=1
   printf '\n'
-  (cd compat && node calls.mjs "$calls" delivery smoke cli) || rc=1
+  (cd compat && node calls.mjs "$calls" delivery smoke cli sdk) || rc=1
   return "$rc"
 }
 
