@@ -34,13 +34,15 @@ const DefaultMaxUpload = 100 << 20
 // API serves the Content Management API.
 type API struct {
 	Deps
-	routes []route
-	limits limiters
+	routes   []route
+	limits   limiters
+	activity activity // progress lines of long runs (progress.go)
 }
 
 // New returns the CMA handler.
 func New(d Deps) http.Handler {
 	a := &API{Deps: d}
+	a.activity.emit = a.logActivity
 	a.routes = a.routeTable()
 	r := chi.NewRouter()
 	for _, rt := range a.routes {

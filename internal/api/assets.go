@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -68,6 +69,9 @@ func (a *API) listAssets(w http.ResponseWriter, r *http.Request, rc *reqCtx) err
 	for _, it := range items {
 		out = append(out, a.itemJSON(r, it))
 	}
+	if err := a.addAssetPublishDetails(r, rc, out...); err != nil {
+		return err
+	}
 	body := map[string]any{"assets": out}
 	if p.IncludeCount {
 		body["count"] = total
@@ -91,6 +95,11 @@ func (a *API) assetQuery(r *http.Request, apiKey string) (store.AssetQuery, list
 	if q.Conds, err = parseAssetQuery(qs.Get("query")); err != nil {
 		return q, p, err
 	}
+	// A query on is_dir says by itself whether folders are wanted: csdx
+	// asks for folders with query={"is_dir":true} and no include_folders.
+	if slices.ContainsFunc(q.Conds, func(c store.AssetCond) bool { return c.Field == "is_dir" }) {
+		q.IncludeFolders = true
+	}
 	switch folder := qs.Get("folder"); folder {
 	case "":
 	case rootFolder:
@@ -113,7 +122,11 @@ func (a *API) getAsset(w http.ResponseWriter, r *http.Request, rc *reqCtx) error
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"asset": a.assetJSON(r, as)})
+	item := a.assetJSON(r, as)
+	if err := a.addAssetPublishDetails(r, rc, item); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"asset": item})
 	return nil
 }
 

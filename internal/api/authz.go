@@ -29,6 +29,7 @@ func (a *API) serve(rt route) http.Handler {
 		if err == nil {
 			err = rt.h(w, r, rc)
 		}
+		a.noteActivity(r, rt, rc, err == nil)
 		if err != nil {
 			writeError(w, r, a.Log, err)
 			return

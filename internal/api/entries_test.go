@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"fmt"
+	"net/url"
 	"testing"
 	"time"
 
@@ -44,9 +45,6 @@ func TestEntryScenarios(t *testing.T) {
 					"title": []any{"is required."}, "url": []any{"must be a string."}, "pages": []any{"must be a number."},
 					"slug": []any{"lowercase words and dashes only"}, "author": []any{"must be an object."},
 					"tags": []any{"must be an array of strings."}}}},
-			{Name: "reference to a missing entry", Method: "POST", Path: "/v3/content_types/blog/entries", Headers: owner,
-				Body: `{"entry":{"title":"X","related":["bltnope"]}}`, WantStatus: 422,
-				WantJSON: map[string]any{"errors": map[string]any{"related.0": []any{`references the entry "bltnope" of content type "blog", which does not exist.`}}}},
 			{Name: "unknown content type", Method: "POST", Path: "/v3/content_types/nope/entries", Headers: owner,
 				Body: `{"entry":{"title":"X"}}`, WantStatus: 422, WantCode: 118},
 			{Name: "unknown locale", Method: "POST", Path: "/v3/content_types/blog/entries?locale=xx-yy", Headers: owner,
@@ -165,6 +163,33 @@ func TestEntryListScenarios(t *testing.T) {
 	})
 }
 
+// TestEntryReferenceScenarios: a reference may name an entry that does not
+// exist (yet), as in Contentstack: the csdx import creates every entry with
+// the source stack's uids in its references and rewrites them once all
+// entries exist. A reference to an existing entry of another content type
+// than it names is refused.
+func TestEntryReferenceScenarios(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+		stackEnv(t, e)
+		createType(t, e, `{"content_type":{"title":"Page","uid":"page","schema":[{"display_name":"Title","uid":"title","data_type":"text","mandatory":true}]}}`)
+		createType(t, e, blogType)
+		createEntryVar(t, e, "home", "/v3/content_types/page/entries", `{"entry":{"title":"Home"}}`)
+		createEntryVar(t, e, "first", "/v3/content_types/blog/entries", `{"entry":{"title":"First"}}`)
+		owner := hdr("owner", "api_key")
+		e.Run(t, []apitest.Scenario{
+			{Name: "a missing entry", Method: "POST", Path: "/v3/content_types/blog/entries", Headers: owner,
+				Body: `{"entry":{"title":"Dangling","related":[{"uid":"bltnope","_content_type_uid":"blog"}]}}`, WantStatus: 201,
+				WantJSON: map[string]any{"entry": map[string]any{"related": []any{map[string]any{"uid": "bltnope", "_content_type_uid": "blog"}}}}},
+			{Name: "an entry of another content type", Method: "POST", Path: "/v3/content_types/blog/entries", Headers: owner,
+				Body: `{"entry":{"title":"Wrong","related":[{"uid":"{first}","_content_type_uid":"blog"},{"uid":"{home}","_content_type_uid":"blog"}]}}`,
+				WantStatus: 422, WantJSON: map[string]any{"errors": map[string]any{
+					"related.1": []any{`references the entry "{home}", which is an entry of the content type "page", not "blog".`}}}},
+			{Name: "the refused entry was not made", Method: "GET", Path: "/v3/content_types/blog/entries?count=true", Headers: owner,
+				WantStatus: 200, WantJSON: map[string]any{"entries": 2}},
+		})
+	})
+}
+
 func TestLocaleScenarios(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
 		stackEnv(t, e)
@@ -191,6 +216,13 @@ func TestLocaleScenarios(t *testing.T) {
 				Body: `{"locale":{"code":"de-de","fallback_locale":"xx-xx"}}`, WantStatus: 422},
 			{Name: "add with a fallback chain", Method: "POST", Path: "/v3/locales", Headers: owner,
 				Body: `{"locale":{"code":"fr-ca","name":"French - Canada","fallback_locale":"fr-fr"}}`, WantStatus: 201},
+			// csdx import finds the master locale this way.
+			{Name: "the master is the locale without a fallback", Method: "GET", Path: "/v3/locales?&query=" + url.QueryEscape(`{"fallback_locale":null}`),
+				Headers: owner, WantStatus: 200, WantJSON: map[string]any{"locales": []any{map[string]any{"code": "en-us", "fallback_locale": nil}}}},
+			{Name: "the locales with a fallback", Method: "GET", Path: "/v3/locales?include_count=true&query=" + url.QueryEscape(`{"fallback_locale":{"$ne":null}}`),
+				Headers: owner, WantStatus: 200, WantJSON: map[string]any{"count": 2}},
+			{Name: "fallback_locale exists on every locale", Method: "GET", Path: "/v3/locales?count=true&query=" + url.QueryEscape(`{"fallback_locale":{"$exists":true}}`),
+				Headers: owner, WantStatus: 200, WantJSON: map[string]any{"locales": 3}},
 			{Name: "content manager cannot add", Method: "POST", Path: "/v3/locales", Headers: hdr("cm", "api_key"),
 				Body: `{"locale":{"code":"it-it"}}`, WantStatus: 403},
 			{Name: "get", Method: "GET", Path: "/v3/locales/fr-ca", Headers: hdr("cm", "api_key"), WantStatus: 200,

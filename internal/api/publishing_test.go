@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stackd/stackd/internal/apitest"
 )
@@ -84,6 +85,8 @@ func TestAssetPublishScenarios(t *testing.T) {
 			t.Fatalf("upload: %d %v", status, body)
 		}
 		e.Vars["logo"] = body["asset"].(map[string]any)["uid"].(string)
+		e.Clock.Advance(time.Second)
+		e.Vars["box"] = mustCreate(t, e, "/v3/assets/folders", owner, map[string]any{"asset": map[string]any{"name": "Box"}}, "asset")
 		_, e.Vars["mt_asset"] = createToken(t, e, []any{rw("asset"), branches("main")}, nil)
 		_, e.Vars["mt_entry"] = createToken(t, e, []any{rw("entry"), branches("main")}, nil)
 		assetBody := func(envs ...any) map[string]any {
@@ -110,6 +113,15 @@ func TestAssetPublishScenarios(t *testing.T) {
 						"environment": []any{"{prod_env}"}, "locale": []any{"en-us"}, "publish_details": map[string]any{"status": "success"}},
 					map[string]any{"type": "asset", "action": "publish", "asset": map[string]any{"uid": "{logo}", "version": 1}},
 					map[string]any{"type": "asset", "action": "publish", "environment": []any{"{dev_env}"}}}}},
+			// csdx exports assets with include_publish_details=true; its import audit needs the list.
+			{Name: "publish_details on the asset", Method: "GET", Path: "/v3/assets/{logo}?include_publish_details=true", Headers: owner,
+				WantStatus: 200, WantJSON: map[string]any{"asset": map[string]any{"publish_details": []any{
+					map[string]any{"environment": "{dev_env}", "locale": "en-us", "version": 1, "user": "{owner_uid}"}}}}},
+			{Name: "publish_details in the list, [] for a folder", Method: "GET",
+				Path: "/v3/assets?include_folders=true&include_publish_details=true&asc=created_at", Headers: owner,
+				WantStatus: 200, WantJSON: map[string]any{"assets": []any{
+					map[string]any{"uid": "{logo}", "publish_details": []any{map[string]any{"environment": "{dev_env}", "locale": "en-us"}}},
+					map[string]any{"uid": "{box}", "publish_details": []any{}}}}},
 		})
 		if status, body := cdaGet(e, "dt_dev", "/v3/assets/{logo}"); status != 200 {
 			t.Errorf("published asset on the CDA: %d %v", status, body)

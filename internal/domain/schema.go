@@ -196,6 +196,7 @@ func parseKind(f *Field, m map[string]json.RawMessage, at string, depth int, p *
 		if len(f.ReferenceTo) == 0 {
 			p.add(at+".reference_to", "must name at least one content type.")
 		}
+		f.referenceMetadata()
 	case TypeGlobalField:
 		f.ReferenceTo, _ = strList(m["reference_to"], at+".reference_to", p)
 		if len(f.ReferenceTo) != 1 {
@@ -217,6 +218,25 @@ func parseKind(f *Field, m map[string]json.RawMessage, at string, depth int, p *
 			p.add(at+".data_type", "%q is not a supported data type (supported: %s).", f.DataType, strings.Join(dataTypes, ", "))
 		}
 	}
+}
+
+// referenceMetadata gives a reference field the field_metadata Contentstack
+// shows: always an object, with ref_multiple_content_types true when
+// reference_to is a list, unless the client set the flag. The csdx import
+// reads field_metadata of every reference field, and takes a field without
+// the flag for the old single-type form, whose reference_to it wraps in a
+// list. A field_metadata that is not an object is kept as sent.
+func (f *Field) referenceMetadata() {
+	meta := map[string]json.RawMessage{}
+	if raw, ok := f.Extra["field_metadata"]; ok && string(raw) != "null" {
+		if json.Unmarshal(raw, &meta) != nil || meta == nil {
+			return
+		}
+	}
+	if _, ok := meta["ref_multiple_content_types"]; !ok && !f.refString {
+		meta["ref_multiple_content_types"] = json.RawMessage("true")
+	}
+	f.Extra["field_metadata"], _ = json.Marshal(meta)
 }
 
 func parseBlocks(raw json.RawMessage, at string, depth int, p *problems) []Block {

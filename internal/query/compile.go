@@ -39,6 +39,9 @@ type Field struct {
 	Column string // SQL expression of the column, e.g. "e.title"
 	Kind   Kind
 	Steps  []Step // for JSON columns
+	// EmptyIsNull marks a Text column that stores the JSON null it shows
+	// as '' (a locale's fallback_locale): equality with null tests for ''.
+	EmptyIsNull bool
 }
 
 // Resolver maps a dotted field path of a query to its Field, or returns an
@@ -166,7 +169,12 @@ func (c *compiler) column(f Field, p pred) string {
 		return f.Kind == Text && isStr || f.Kind == Number && isNum
 	}
 	switch p.kind {
-	case pExists, pNonNull:
+	case pNonNull:
+		if f.EmptyIsNull {
+			return f.Column + " <> ''"
+		}
+		return always
+	case pExists:
 		return always
 	case pMatch:
 		var marks []string

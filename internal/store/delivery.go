@@ -217,3 +217,24 @@ func (s *Store) EntryPublications(ctx context.Context, apiKey string, uids []str
 	}, `SELECT uid, content_type_uid, locale, source_locale, environment_uid, version, published_at, published_by
 		FROM published_entries WHERE api_key = ? AND uid IN (`+placeholders(len(uids))+`) ORDER BY uid, locale, published_at, environment_uid`, args...)
 }
+
+// AssetPublications returns where the assets uids are published (every
+// locale and environment), for publish_details on CMA asset reads.
+func (s *Store) AssetPublications(ctx context.Context, apiKey string, uids []string) ([]domain.Publication, error) {
+	if len(uids) == 0 {
+		return []domain.Publication{}, nil
+	}
+	args := []any{apiKey}
+	for _, u := range uids {
+		args = append(args, u)
+	}
+	return queryList(ctx, s.read(), "asset publications", func(sc scanner) (domain.Publication, error) {
+		var p domain.Publication
+		var at int64
+		err := sc.Scan(&p.UID, &p.Locale, &p.Environment, &p.Version, &at, &p.PublishedBy)
+		p.PublishedAt = fromMS(at)
+		return p, err
+	}, `SELECT asset_uid, locale, environment_uid, version, published_at, published_by
+		FROM published_assets WHERE api_key = ? AND asset_uid IN (`+placeholders(len(uids))+`)
+		ORDER BY asset_uid, published_at, environment_uid, locale`, args...)
+}

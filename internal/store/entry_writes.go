@@ -224,7 +224,10 @@ func writeEntry(ctx context.Context, c conn, e domain.Entry, insert bool) error 
 }
 
 // checkEntryValues checks what needs the database: that referenced
-// entries exist in the content types named, and that unique fields are.
+// entries that exist are of the content types named, and that unique
+// fields are. A reference to an entry that does not exist is kept, as
+// Contentstack keeps it: the csdx import creates entries with the source
+// stack's uids in their references and rewrites them afterwards.
 func checkEntryValues(ctx context.Context, c conn, w EntryWrite, fields []domain.Field, vals domain.EntryValues) error {
 	if err := checkRefs(ctx, c, w.APIKey, vals.Refs); err != nil {
 		return err
@@ -266,10 +269,11 @@ func checkRefs(ctx context.Context, c conn, apiKey string, refs []domain.EntryRe
 	}
 	var bad *domain.Error
 	for _, r := range refs {
-		if found[r.UID] == r.ContentType {
+		ct, ok := found[r.UID]
+		if !ok || ct == r.ContentType {
 			continue
 		}
-		msg := fmt.Sprintf("references the entry %q of content type %q, which does not exist.", r.UID, r.ContentType)
+		msg := fmt.Sprintf("references the entry %q, which is an entry of the content type %q, not %q.", r.UID, ct, r.ContentType)
 		if bad == nil {
 			bad = domain.Errorf(domain.KindInvalid, domain.CodeValidation, "The entry is not valid: %s %s", r.Path, msg)
 		}

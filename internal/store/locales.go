@@ -106,7 +106,7 @@ func checkLocale(ctx context.Context, c conn, apiKey, code, master string) error
 var localeQueryCols = withCols(map[string]query.Field{
 	"code":            {Column: "code", Kind: query.Text},
 	"name":            {Column: "name", Kind: query.Text},
-	"fallback_locale": {Column: "fallback_locale", Kind: query.Text},
+	"fallback_locale": {Column: "fallback_locale", Kind: query.Text, EmptyIsNull: true}, // the master's is null
 })
 
 // Locales returns one page of the stack's locales, the master included.
