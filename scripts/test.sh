@@ -168,9 +168,9 @@ run_clients() {
     STACKD_CLI_EMAIL=$CLI_EMAIL STACKD_CLI_PASSWORD=$CLI_PASSWORD \
     STACKD_COMPAT_CALLS="$calls" STACKD_SERVER_LOG="$TMP/server.log" \
     node --test --test-reporter=spec --test-concurrency=1 \
-    delivery.test.mjs smoke.test.mjs cli.test.mjs roundtrip.test.mjs) || rc=1
+    delivery.test.mjs smoke.test.mjs cli.test.mjs sdk.test.mjs roundtrip.test.mjs) || rc=1
   printf '\n'
-  (cd compat && node calls.mjs "$calls" delivery smoke cli roundtrip) || rc=1
+  (cd compat && node calls.mjs "$calls" delivery smoke cli sdk roundtrip) || rc=1
   return "$rc"
 }
 

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -18,14 +19,46 @@ type deliveryTokenBody struct {
 	} `json:"token"`
 }
 
-// deliveryScope validates a delivery token's scope: exactly one existing
-// environment, read only, and the branch or alias the token serves.
-func (a *API) deliveryScope(ctx context.Context, apiKey string, raw json.RawMessage) (domain.Environment, error) {
-	var items []domain.ScopeItem
-	if len(raw) == 0 || json.Unmarshal(raw, &items) != nil {
-		return domain.Environment{}, domain.ErrInvalid("scope", "must be an array of scope objects.")
+// envRef is one environment in a delivery token's scope: a name or uid, or
+// the environment object stackd shows there (the SDK's update sends a
+// fetched token back as it was shown), which names it by uid, else by name.
+type envRef string
+
+func (e *envRef) UnmarshalJSON(b []byte) error {
+	var name string
+	if json.Unmarshal(b, &name) == nil {
+		*e = envRef(name)
+		return nil
 	}
-	var envs []string
+	var obj struct {
+		UID  string `json:"uid"`
+		Name string `json:"name"`
+	}
+	if err := json.Unmarshal(b, &obj); err != nil {
+		return err
+	}
+	*e = envRef(cmp.Or(obj.UID, obj.Name))
+	return nil
+}
+
+// deliveryScopeItem is one item of a delivery token's scope.
+type deliveryScopeItem struct {
+	Module        string          `json:"module"`
+	ACL           json.RawMessage `json:"acl,omitempty"`
+	Branches      []string        `json:"branches,omitempty"`
+	BranchAliases []string        `json:"branch_aliases,omitempty"`
+	Environments  []envRef        `json:"environments,omitempty"`
+}
+
+// deliveryScope validates a delivery token's scope: exactly one existing
+// environment, read only, and the branch or alias the token serves. It
+// returns the environment and the scope to store, which names it by name.
+func (a *API) deliveryScope(ctx context.Context, apiKey string, raw json.RawMessage) (domain.Environment, json.RawMessage, error) {
+	var items []deliveryScopeItem
+	if len(raw) == 0 || json.Unmarshal(raw, &items) != nil {
+		return domain.Environment{}, nil, domain.ErrInvalid("scope", "must be an array of scope objects.")
+	}
+	var envs []envRef
 	branch := false
 	for i, it := range items {
 		switch it.Module {
@@ -36,20 +69,29 @@ func (a *API) deliveryScope(ctx context.Context, apiKey string, raw json.RawMess
 		case "branch_alias":
 			branch = branch || len(it.BranchAliases) > 0
 		default:
-			return domain.Environment{}, domain.ErrInvalid(fmt.Sprintf("scope.%d.module", i), "must be environment, branch or branch_alias.")
+			return domain.Environment{}, nil, domain.ErrInvalid(fmt.Sprintf("scope.%d.module", i), "must be environment, branch or branch_alias.")
 		}
 	}
 	if !branch {
-		return domain.Environment{}, domain.ErrInvalid("scope.branch_or_alias", "is required: name the branches or branch aliases the token may use.")
+		return domain.Environment{}, nil, domain.ErrInvalid("scope.branch_or_alias", "is required: name the branches or branch aliases the token may use.")
 	}
 	if len(envs) != 1 {
-		return domain.Environment{}, domain.ErrInvalid("scope.environments", "must name exactly one environment.")
+		return domain.Environment{}, nil, domain.ErrInvalid("scope.environments", "must name exactly one environment.")
 	}
-	env, err := a.Store.Environment(ctx, apiKey, envs[0])
+	env, err := a.Store.Environment(ctx, apiKey, string(envs[0]))
 	if err != nil {
-		return env, domain.ErrInvalid("scope.environments", fmt.Sprintf("names an unknown environment %q.", envs[0]))
+		return env, nil, domain.ErrInvalid("scope.environments", fmt.Sprintf("names an unknown environment %q.", envs[0]))
 	}
-	return env, nil
+	for i := range items {
+		if items[i].Module == "environment" {
+			items[i].Environments = []envRef{envRef(env.Name)}
+		}
+	}
+	scope, err := json.Marshal(items)
+	if err != nil {
+		return env, nil, fmt.Errorf("api: delivery token scope: %w", err)
+	}
+	return env, scope, nil
 }
 
 // deliveryTokenJSON shows a delivery token with its secret (Contentstack
@@ -110,11 +152,11 @@ func (a *API) applyDeliveryToken(ctx context.Context, t *domain.DeliveryToken, b
 	if b.Token.Scope == nil && !creating {
 		return nil
 	}
-	env, err := a.deliveryScope(ctx, t.APIKey, b.Token.Scope)
+	env, scope, err := a.deliveryScope(ctx, t.APIKey, b.Token.Scope)
 	if err != nil {
 		return err
 	}
-	t.EnvironmentUID, t.Scope = env.UID, b.Token.Scope
+	t.EnvironmentUID, t.Scope = env.UID, scope
 	return nil
 }
 

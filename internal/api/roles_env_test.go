@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stackd/stackd/internal/apitest"
@@ -125,6 +126,51 @@ func TestEnvironmentAndDeliveryTokenScenarios(t *testing.T) {
 		}
 		if status, _ := cda(map[string]string{"api_key": "{api_key}", "access_token": "{dt}"}, "/v3/content_types"); status != 401 {
 			t.Errorf("deleted delivery token still reads: %d", status)
+		}
+	})
+}
+
+// TestDeliveryTokenUpdateTakesItsShownScope: the SDK updates a token by
+// sending back what a fetch showed, with the environment expanded into an
+// object; stackd reads the environment from it and stores its name.
+func TestDeliveryTokenUpdateTakesItsShownScope(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+		stackEnv(t, e)
+		owner := hdr("owner", "api_key")
+		for _, name := range []string{"production", "staging"} {
+			mustCreate(t, e, "/v3/environments", owner, map[string]any{"environment": map[string]any{"name": name}}, "environment")
+		}
+		scope := []any{map[string]any{"module": "environment", "environments": []any{"production"}, "acl": map[string]any{"read": true}}, branches("main")}
+		e.Vars["dt_uid"] = mustCreate(t, e, "/v3/stacks/delivery_tokens", owner, map[string]any{"token": map[string]any{"name": "site", "scope": scope}}, "token")
+		_, got := e.Do("GET", "/v3/stacks/delivery_tokens/{dt_uid}", owner, nil)
+		shown := got["token"].(map[string]any)
+		shown["description"] = "the public site"
+		staging := map[string]any{"name": "staging", "uid": "bltnotauid"}
+		e.Run(t, []apitest.Scenario{
+			{Name: "update with the token as shown", Method: "PUT", Path: "/v3/stacks/delivery_tokens/{dt_uid}", Headers: owner,
+				Body: map[string]any{"token": shown}, WantStatus: 200,
+				WantJSON: map[string]any{"token": map[string]any{"description": "the public site", "scope": []any{
+					map[string]any{"module": "environment", "environments": []any{map[string]any{"name": "production"}}}, branches("main")}}}},
+			{Name: "an environment object names the environment by uid first, else by name", Method: "PUT", Path: "/v3/stacks/delivery_tokens/{dt_uid}", Headers: owner,
+				Body: map[string]any{"token": map[string]any{"scope": []any{
+					map[string]any{"module": "environment", "environments": []any{staging}, "acl": map[string]any{"read": true}}, branches("main")}}},
+				WantStatus: 422},
+			{Name: "an environment object by name", Method: "PUT", Path: "/v3/stacks/delivery_tokens/{dt_uid}", Headers: owner,
+				Body: map[string]any{"token": map[string]any{"scope": []any{
+					map[string]any{"module": "environment", "environments": []any{map[string]any{"name": "staging"}}, "acl": map[string]any{"read": true}}, branches("main")}}},
+				WantStatus: 200, WantJSON: map[string]any{"token": map[string]any{"scope": []any{
+					map[string]any{"module": "environment", "environments": []any{map[string]any{"name": "staging"}}}, branches("main")}}}},
+			{Name: "an environment that is neither a string nor an object", Method: "PUT", Path: "/v3/stacks/delivery_tokens/{dt_uid}", Headers: owner,
+				Body: map[string]any{"token": map[string]any{"scope": []any{
+					map[string]any{"module": "environment", "environments": []any{42}, "acl": map[string]any{"read": true}}, branches("main")}}},
+				WantStatus: 422},
+		})
+		stored, err := e.Store.DeliveryToken(t.Context(), e.Vars["api_key"], e.Vars["dt_uid"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := `"environments":["staging"]`; !strings.Contains(string(stored.Scope), want) {
+			t.Errorf("stored scope %s, want the environment's name (%s)", stored.Scope, want)
 		}
 	})
 }
