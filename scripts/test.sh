@@ -7,9 +7,10 @@
 #      throwaway cluster (scripts/pg.sh)
 #   3. compat: build stackd, serve it over TLS as cma.test/cda.test, and drive it with the official
 #      clients from npm: the CMA SDK (compat/smoke.test.mjs), the delivery SDK
-#      (compat/delivery.test.mjs), the csdx CLI (compat/cli.test.mjs) and the csdx export →
-#      import round trip (compat/roundtrip.test.mjs); one line sums up the client calls. npm ci
-#      runs only when compat/package-lock.json is new to this machine.
+#      (compat/delivery.test.mjs), both SDKs module by module (compat/sdk.test.mjs), the csdx CLI
+#      (compat/cli.test.mjs) and the csdx export → import round trip (compat/roundtrip.test.mjs);
+#      one line sums up the client calls. npm ci runs only when compat/package-lock.json is new
+#      to this machine.
 # Under CI=true a missing PostgreSQL or Node.js is an error; elsewhere it is a warning.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
