@@ -192,12 +192,35 @@ describe('csdx cm:stacks:export → cm:stacks:import round trip', { timeout: 1_2
     }
     console.log(`csdx cm:stacks:import: ${times.join(', ')}`)
     state.imported = true
+    state.work = work
+  })
+
+  it('with the login, csdx carries the stack settings (export and import --module stack)', async () => {
+    const source = need(state.source, 'the seeded source stack')
+    const target = need(state.target, 'the target stack')
+    need(state.imported, 'the import')
+    // Stack settings are authtoken only: with a token alias csdx skips them both ways.
+    await csdx('csdx auth:login', ['auth:login', '-u', user.email, '-p', user.password], succeeded(/Successfully logged in/))
+    const dir = join(home, 'export-settings')
+    await csdx('csdx cm:stacks:export --module stack (login)', ['cm:stacks:export', '-k', source.apiKey, '-d', dir, '--module', 'stack', '-y'],
+      succeeded(/Exported stack settings successfully/))
+    // The settings go into the working copy of the main import, whose environment mappings
+    // the import uses to rewrite the live preview's environment.
+    const work = need(state.work, 'the working copy of the import')
+    cpSync(join(dir, 'main', 'stack'), join(work, 'stack'), { recursive: true })
+    await csdx('csdx cm:stacks:import --module stack (login)', ['cm:stacks:import', '-k', target.apiKey, '-d', join(dir, 'main'),
+      '--backup-dir', work, '--module', 'stack', '-y'], (r) => {
+      succeeded(/Successfully imported stack/)(r)
+      assert.doesNotMatch(r.out, /ERROR/, 'no error reported')
+    })
+    await csdx('csdx auth:logout', ['auth:logout', '-y'], succeeded(/Successfully logged out/))
   })
 
   it('the imported stack holds the same content as the source (CMA SDK)', async () => {
     need(state.imported, 'the import')
-    const source = await snapshot(state.source.stack, log, 'source')
-    const target = dropCsdxArtifacts(await snapshot(state.target.stack, log, 'import'))
+    const user = (s) => client.stack({ api_key: s.apiKey })
+    const source = await snapshot(state.source.stack, user(state.source), log, 'source')
+    const target = dropCsdxArtifacts(await snapshot(state.target.stack, user(state.target), log, 'import'))
     const report = diff(source, target)
     const lines = []
     const failures = []

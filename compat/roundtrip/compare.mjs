@@ -18,10 +18,12 @@ const BUILTIN_ROLES = new Set(['Admin', 'Developer', 'Content Manager'])
 const ASSET_URL = /^https?:\/\/[^/]+\/assets\/[^/]+\/[^/]+\/[^/]+\/([^/?]+)$/
 
 // snapshot reads every module of the stack behind `stack` (a CMA SDK stack) with log.ok around
-// each call, and returns { modules: { name: [normalized items, sorted] } }.
-export async function snapshot (stack, log, label) {
+// each call, and returns { modules: { name: [normalized items, sorted] } }. The stack settings
+// are read through userStack (the same stack with an authtoken client): no token may.
+export async function snapshot (stack, userStack, log, label) {
   const call = (what, fn) => log.ok(`${label}: ${what}`, fn)
   const raw = {}
+  raw['stack-settings'] = [{ uid: 'settings', ...(await call('read stack settings', () => userStack.settings())) }]
   raw.locales = (await call('list locales', () => stack.locale().query({ include_count: true }).find())).items
   raw.environments = (await call('list environments', () => stack.environment().query({ include_count: true }).find())).items
   raw.extensions = (await call('list extensions', () => stack.extension().query({ include_count: true }).find())).items

@@ -3,8 +3,9 @@
 // 2 asset folders (one inside the other) holding 5 assets, 1 global field, 4 content types with
 // references (one to itself), groups, blocks, file fields and a custom field, 30 entries in the
 // master locale and 10 of them localized in fr-fr, several versions, 1 workflow with a publish
-// rule, 2 custom roles, 2 labels (one inside the other), 1 extension and 1 webhook; 18 entries
-// (some in both locales) and 3 assets are published to one or both environments.
+// rule, 2 custom roles, 2 labels (one inside the other), 1 extension, 1 webhook and stack
+// settings; 18 entries (some in both locales) and 3 assets are published to one or both
+// environments.
 //
 // Every SDK call goes through log.ok, so the suite's summary counts it.
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -339,6 +340,13 @@ export async function seed (stack, log, { tmp, userUid }) {
     pages.parent = [editorial.uid]
     return pages.update()
   })
+
+  // Stack settings (authtoken only): csdx carries them when it runs with the login.
+  await log.ok('seed: add stack settings', () => stack.addSettings({
+    stack_variables: { enforce_unique_urls: true, sys_rte_allowed_tags: 'figure,style' },
+    live_preview: { enabled: true, 'default-env': made.environments.production },
+    rte: { cs_only_breakline: true }
+  }))
 
   await log.ok('seed: create webhook', () => stack.webhook().create({
     webhook: {

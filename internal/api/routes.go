@@ -53,7 +53,8 @@ func (a *API) routeTable() []route {
 	return all
 }
 
-// coreRoutes: sessions, users, organizations, stacks and their members.
+// coreRoutes: sessions, users, organizations, stacks, their members and
+// their settings.
 func (a *API) coreRoutes() []route {
 	return []route{
 		{"POST", "/v3/user-session", anyone, noStack, perm(domain.ModUserSession, domain.ActCreate), a.login},
@@ -74,6 +75,9 @@ func (a *API) coreRoutes() []route {
 		{"POST", "/v3/stacks/share", user, needStack, perm(domain.ModStackUsers, domain.ActShare), a.shareStack},
 		{"POST", "/v3/stacks/unshare", user, needStack, perm(domain.ModStackUsers, domain.ActUnshare), a.unshareStack},
 		{"POST", "/v3/stacks/users/roles", user, needStack, perm(domain.ModStackUsers, domain.ActRoles), a.assignRoles},
+		{"GET", "/v3/stacks/settings", user, needStack, perm(domain.ModStackSettings, domain.ActRead), a.getStackSettings},
+		{"POST", "/v3/stacks/settings", user, needStack, perm(domain.ModStackSettings, domain.ActUpdate), a.updateStackSettings},
+		{"POST", "/v3/stacks/settings/reset", user, needStack, perm(domain.ModStackSettings, domain.ActUpdate), a.resetStackSettings},
 	}
 }
 

@@ -25,6 +25,7 @@ const (
 	ModOrganization    Module = "organization"
 	ModStack           Module = "stack"
 	ModStackUsers      Module = "stack_users"
+	ModStackSettings   Module = "stack_settings"
 	ModManagementToken Module = "management_token"
 	ModDeliveryToken   Module = "delivery_token"
 	ModRole            Module = "role"
@@ -133,6 +134,8 @@ func builtinAllows(b Builtin, perm Permission) bool {
 		switch perm.Module {
 		case ModStack, ModManagementToken:
 			return false
+		case ModStackSettings:
+			return perm.Action == ActRead
 		case ModStackUsers:
 			return perm.Action == ActShare
 		case ModAuditLog, ModPublishQueue:

@@ -35,7 +35,7 @@ type Scope struct {
 // tokenForbidden lists modules no management token may use, whatever its
 // scope: administration of the organization, the stack, users and tokens.
 var tokenForbidden = map[Module]bool{
-	ModUserSession: true, ModUser: true, ModOrganization: true, ModStack: true, ModStackUsers: true,
+	ModUserSession: true, ModUser: true, ModOrganization: true, ModStack: true, ModStackUsers: true, ModStackSettings: true,
 	ModManagementToken: true, ModDeliveryToken: true,
 }
 
