@@ -181,8 +181,8 @@ func TestEntryReferenceScenarios(t *testing.T) {
 				Body: `{"entry":{"title":"Dangling","related":[{"uid":"bltnope","_content_type_uid":"blog"}]}}`, WantStatus: 201,
 				WantJSON: map[string]any{"entry": map[string]any{"related": []any{map[string]any{"uid": "bltnope", "_content_type_uid": "blog"}}}}},
 			{Name: "an entry of another content type", Method: "POST", Path: "/v3/content_types/blog/entries", Headers: owner,
-				Body: `{"entry":{"title":"Wrong","related":[{"uid":"{first}","_content_type_uid":"blog"},{"uid":"{home}","_content_type_uid":"blog"}]}}`,
-				WantStatus: 422, WantJSON: map[string]any{"errors": map[string]any{
+				Body: `{"entry":{"title":"Wrong","related":[{"uid":"{first}","_content_type_uid":"blog"},{"uid":"{home}","_content_type_uid":"blog"}]}}`, WantStatus: 422,
+				WantJSON: map[string]any{"errors": map[string]any{
 					"related.1": []any{`references the entry "{home}", which is an entry of the content type "page", not "blog".`}}}},
 			{Name: "the refused entry was not made", Method: "GET", Path: "/v3/content_types/blog/entries?count=true", Headers: owner,
 				WantStatus: 200, WantJSON: map[string]any{"entries": 2}},

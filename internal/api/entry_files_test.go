@@ -39,8 +39,7 @@ func TestEntryFileScenarios(t *testing.T) {
 			{Name: "a list", Method: "GET", Path: "/v3/content_types/post/entries?include_publish_details=true", Headers: owner,
 				WantStatus: 200, WantJSON: map[string]any{"entries": []any{entry}}},
 			{Name: "the objects shown are taken back", Method: "PUT", Path: "/v3/content_types/post/entries/{post}", Headers: owner,
-				Body: map[string]any{"entry": map[string]any{"cover": map[string]any{"uid": "{doc}", "filename": "doc.txt", "url": "x"}}},
-				WantStatus: 200},
+				Body: map[string]any{"entry": map[string]any{"cover": map[string]any{"uid": "{doc}", "filename": "doc.txt", "url": "x"}}}, WantStatus: 200},
 			{Name: "and stored as uids", Method: "GET", Path: "/v3/content_types/post/entries/{post}?only[BASE][]=cover", Headers: owner,
 				WantStatus: 200, WantJSON: map[string]any{"entry": map[string]any{"cover": doc}}},
 		})
