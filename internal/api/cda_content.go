@@ -22,50 +22,15 @@ func (a *API) cdaContentRoutes() []cdaRoute {
 	}
 }
 
-// cdaGlobalSchemas loads the stack's global fields when the request asks
-// for include_global_field_schema; nil otherwise.
-func (a *API) cdaGlobalSchemas(r *http.Request, cc *cdaCtx) (map[string][]domain.Field, error) {
-	if !boolParam(r, "include_global_field_schema") {
-		return nil, nil
-	}
-	return a.Store.GlobalFieldSchemas(r.Context(), cc.stack.APIKey)
-}
-
 // cdaContentTypes is the CDA's GET /v3/content_types: every content type
 // of the stack, with the CMA's query, paging and count parameters.
 func (a *API) cdaContentTypes(w http.ResponseWriter, r *http.Request, cc *cdaCtx) error {
-	f, err := listFilter(r, cc.stack.APIKey)
-	if err != nil {
-		return err
-	}
-	gfs, err := a.cdaGlobalSchemas(r, cc)
-	if err != nil {
-		return err
-	}
-	cts, total, err := a.Store.ContentTypes(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	items := make([]map[string]any, 0, len(cts))
-	for _, ct := range cts {
-		items = append(items, contentTypeJSON(ct, gfs))
-	}
-	writeList(w, "content_types", items, total, f)
-	return nil
+	return a.writeContentTypes(w, r, cc.stack.APIKey)
 }
 
 // cdaContentType is the CDA's GET /v3/content_types/{content_type_uid}.
 func (a *API) cdaContentType(w http.ResponseWriter, r *http.Request, cc *cdaCtx) error {
-	gfs, err := a.cdaGlobalSchemas(r, cc)
-	if err != nil {
-		return err
-	}
-	ct, err := a.Store.ContentType(r.Context(), cc.stack.APIKey, r.PathValue("content_type_uid"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"content_type": contentTypeJSON(ct, gfs)})
-	return nil
+	return a.writeContentType(w, r, cc.stack.APIKey)
 }
 
 // deliveryFilter reads what a CDA list or read takes: locale (the master

@@ -76,11 +76,11 @@ func contentTypeJSON(ct domain.ContentType, gfs map[string][]domain.Field) map[s
 
 // globalSchemas loads the stack's global fields when the request asks for
 // include_global_field_schema; nil otherwise.
-func (a *API) globalSchemas(r *http.Request, rc *reqCtx) (map[string][]domain.Field, error) {
+func (a *API) globalSchemas(r *http.Request, apiKey string) (map[string][]domain.Field, error) {
 	if !boolParam(r, "include_global_field_schema") {
 		return nil, nil
 	}
-	return a.Store.GlobalFieldSchemas(r.Context(), rc.stack.APIKey)
+	return a.Store.GlobalFieldSchemas(r.Context(), apiKey)
 }
 
 // createContentType is POST /v3/content_types.
@@ -104,11 +104,17 @@ func (a *API) createContentType(w http.ResponseWriter, r *http.Request, rc *reqC
 
 // listContentTypes is GET /v3/content_types.
 func (a *API) listContentTypes(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
-	f, err := listFilter(r, rc.stack.APIKey)
+	return a.writeContentTypes(w, r, rc.stack.APIKey)
+}
+
+// writeContentTypes answers a content type list of a stack; the CMA and
+// the CDA list them alike.
+func (a *API) writeContentTypes(w http.ResponseWriter, r *http.Request, apiKey string) error {
+	f, err := listFilter(r, apiKey)
 	if err != nil {
 		return err
 	}
-	gfs, err := a.globalSchemas(r, rc)
+	gfs, err := a.globalSchemas(r, apiKey)
 	if err != nil {
 		return err
 	}
@@ -126,11 +132,16 @@ func (a *API) listContentTypes(w http.ResponseWriter, r *http.Request, rc *reqCt
 
 // getContentType is GET /v3/content_types/{content_type_uid}.
 func (a *API) getContentType(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
-	gfs, err := a.globalSchemas(r, rc)
+	return a.writeContentType(w, r, rc.stack.APIKey)
+}
+
+// writeContentType answers one content type of a stack (CMA and CDA).
+func (a *API) writeContentType(w http.ResponseWriter, r *http.Request, apiKey string) error {
+	gfs, err := a.globalSchemas(r, apiKey)
 	if err != nil {
 		return err
 	}
-	ct, err := a.Store.ContentType(r.Context(), rc.stack.APIKey, r.PathValue("content_type_uid"))
+	ct, err := a.Store.ContentType(r.Context(), apiKey, r.PathValue("content_type_uid"))
 	if err != nil {
 		return err
 	}

@@ -56,7 +56,7 @@ func (a *API) listGlobalFields(w http.ResponseWriter, r *http.Request, rc *reqCt
 	if err != nil {
 		return err
 	}
-	gfs, err := a.globalSchemas(r, rc)
+	gfs, err := a.globalSchemas(r, rc.stack.APIKey)
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func (a *API) listGlobalFields(w http.ResponseWriter, r *http.Request, rc *reqCt
 
 // getGlobalField is GET /v3/global_fields/{global_field_uid}.
 func (a *API) getGlobalField(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
-	gfs, err := a.globalSchemas(r, rc)
+	gfs, err := a.globalSchemas(r, rc.stack.APIKey)
 	if err != nil {
 		return err
 	}
