@@ -12,7 +12,8 @@ import (
 // txAudit runs fn in a write transaction and, when it succeeds, appends a
 // to the audit log in that same transaction: a change and its audit item
 // commit together or not at all. a may be nil for writes that are not
-// stack-scoped.
+// stack-scoped. Changes that bumpsSeq names also advance the stack's change
+// counter in that transaction.
 func (s *Store) txAudit(ctx context.Context, a *domain.AuditEntry, fn func(c conn) error) error {
 	return s.tx(ctx, func(c conn) error {
 		if err := fn(c); err != nil {
@@ -20,6 +21,11 @@ func (s *Store) txAudit(ctx context.Context, a *domain.AuditEntry, fn func(c con
 		}
 		if a == nil {
 			return nil
+		}
+		if bumpsSeq(a) {
+			if _, err := bumpSeq(ctx, c, a.APIKey); err != nil {
+				return err
+			}
 		}
 		return insertAudit(ctx, c, *a)
 	})

@@ -18,6 +18,11 @@ import (
 func applyItems(ctx context.Context, c conn, apiKey string, p domain.PublishPayload, at time.Time) ([]domain.PublishOutcome, []string, error) {
 	out := make([]domain.PublishOutcome, 0, len(p.Items))
 	var keys []string
+	if len(p.Items) > 0 {
+		if _, err := bumpSeq(ctx, c, apiKey); err != nil {
+			return nil, nil, err
+		}
+	}
 	for _, it := range p.Items {
 		k, err := applyItem(ctx, c, apiKey, p, it, at)
 		o := domain.PublishOutcome{PublishItem: it, Status: domain.OutcomeSuccess}

@@ -38,7 +38,7 @@ func Open(ctx context.Context, database, dataDir string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.Migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -172,6 +172,12 @@ func (s *Store) tryTx(ctx context.Context, fn func(c conn) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
+	if s.d.name == "postgres" && isBackground(ctx) {
+		if _, err := t.ExecContext(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
+			_ = t.Rollback()
+			return fmt.Errorf("store: lift statement timeout: %w", err)
+		}
+	}
 	if err := fn(conn{q: t, d: s.d, inTx: true}); err != nil {
 		_ = t.Rollback()
 		return err
@@ -181,6 +187,23 @@ func (s *Store) tryTx(ctx context.Context, fn func(c conn) error) error {
 	}
 	return nil
 }
+
+type bgKey struct{}
+
+// Background marks ctx as background work (migrations, jobs, backups,
+// branch copies, bench seeding): its transactions run without the
+// statement timeout that bounds request queries on PostgreSQL.
+func Background(ctx context.Context) context.Context {
+	return context.WithValue(ctx, bgKey{}, true)
+}
+
+func isBackground(ctx context.Context) bool {
+	v, _ := ctx.Value(bgKey{}).(bool)
+	return v
+}
+
+// noTimeout is Background for the store's own use.
+func noTimeout(ctx context.Context) context.Context { return Background(ctx) }
 
 // ms converts a time to the Unix milliseconds stored in every timestamp column.
 func ms(t time.Time) int64 { return t.UnixMilli() }

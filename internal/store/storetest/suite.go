@@ -26,6 +26,7 @@ func Run(t *testing.T, e Engine) {
 		{"Sessions", testSessions},
 		{"Stacks", testStacks},
 		{"Sharing", testSharing},
+		{"StackSeq", testStackSeq},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
