@@ -26,6 +26,10 @@ type Deps struct {
 	Files     files.Store // the bytes of uploaded assets
 	PublicURL string      // base of the URLs stackd hands out; "" = from each request's scheme and Host
 	MaxUpload int64       // bytes an uploaded asset file may have; 0 = DefaultMaxUpload
+
+	Metrics     http.Handler    // serves GET /metrics on the CMA; nil = off (404)
+	Observer    RequestObserver // told about every request (metrics); nil = nobody
+	CORSOrigins []string        // origins the CMA allows cross-origin; empty = no CORS on the CMA
 }
 
 // DefaultMaxUpload is the largest asset file accepted when Deps.MaxUpload is 0.
@@ -37,10 +41,18 @@ type API struct {
 	routes   []route
 	limits   limiters
 	activity activity // progress lines of long runs (progress.go)
+	openapi  []byte   // this listener's OpenAPI document (openapi.go)
 }
 
 // New returns the CMA handler.
 func New(d Deps) http.Handler {
+	a, r := newCMA(d)
+	return a.middleware(withCORS(cmaCORS(d.CORSOrigins), r), "cma")
+}
+
+// newCMA builds the CMA's router from the route table and the operational
+// routes, and the OpenAPI document from the same declarations.
+func newCMA(d Deps) (*API, chi.Router) {
 	a := &API{Deps: d}
 	a.activity.emit = a.logActivity
 	a.routes = a.routeTable()
@@ -48,34 +60,35 @@ func New(d Deps) http.Handler {
 	for _, rt := range a.routes {
 		r.Method(rt.method, rt.path, a.serve(rt))
 	}
-	r.Get("/healthz", a.healthz)
-	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, r, a.Log, errNoRoute())
-	})
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, r, a.Log, errMethod())
-	})
-	return a.middleware(r, "cma")
+	a.mountOps(r, onCMA)
+	a.openapi = mustJSON(a.cmaDocument())
+	return a, r
 }
 
 // NewCDA returns the Content Delivery API handler: read-only routes opened
 // by delivery tokens (cda.go).
 func NewCDA(d Deps) http.Handler {
+	a, r := newCDA(d)
+	return a.middleware(withCORS(cdaCORS(), r), "cda")
+}
+
+func newCDA(d Deps) (*API, chi.Router) {
 	a := &API{Deps: d}
 	r := chi.NewRouter()
 	for _, rt := range a.cdaRoutes() {
 		r.Method("GET", rt.path, a.serveCDA(rt))
 	}
-	r.NotFound(func(w http.ResponseWriter, r *http.Request) { writeError(w, r, a.Log, errNoRoute()) })
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { writeError(w, r, a.Log, errMethod()) })
-	return a.middleware(r, "cda")
+	a.mountOps(r, onCDA)
+	a.openapi = mustJSON(a.cdaDocument())
+	return a, r
 }
 
-func (a *API) healthz(w http.ResponseWriter, r *http.Request) {
-	if err := a.Store.Ping(r.Context()); err != nil {
-		a.Log.WarnContext(r.Context(), "health check failed", "err", err)
-		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable"})
-		return
+// mountOps adds the operational routes of listener l and the JSON answers
+// to unknown paths and methods.
+func (a *API) mountOps(r chi.Router, l listenerSet) {
+	for _, rt := range a.opsRoutesOn(l) {
+		r.Method(rt.method, rt.path, rt.h)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) { writeError(w, r, a.Log, errNoRoute()) })
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { writeError(w, r, a.Log, errMethod()) })
 }

@@ -3,6 +3,8 @@ package api
 import (
 	"net/http/httptest"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/stackd/stackd/internal/domain"
 )
 
@@ -35,4 +37,12 @@ func CheckPublishRules(d Deps, headers map[string]string, items []GateItem) erro
 		list = append(list, publishItem{ContentType: it.ContentType, EntryUID: it.EntryUID, Locale: it.Locale, Environment: env, Action: it.Action})
 	}
 	return a.checkPublishRules(r.Context(), rc, list)
+}
+
+// Routers returns the chi routers behind New and NewCDA, built from d, for
+// the test that walks them and compares with the OpenAPI documents.
+func Routers(d Deps) (cma, cda chi.Routes) {
+	_, cma = newCMA(d)
+	_, cda = newCDA(d)
+	return cma, cda
 }

@@ -67,26 +67,59 @@ func (a *API) middleware(next http.Handler, listener string) http.Handler {
 		sw := &statusWriter{ResponseWriter: w}
 		if !cleanRequest(r) {
 			writeError(sw, r, a.Log, domain.ErrBadRequest("The request contains a NUL byte or invalid UTF-8 in its path, query or headers."))
-			a.Log.InfoContext(r.Context(), "request", "listener", listener, "method", r.Method, "route", "(refused)",
+			a.Log.InfoContext(r.Context(), "request", "listener", listener, "method", r.Method, "route", routeRefused,
 				"status", sw.status, "duration_ms", time.Since(start).Milliseconds(), "request_id", id)
+			a.observe(listener, r.Method, routeRefused, sw.status, time.Since(start))
 			return
 		}
 		defer func() {
 			if p := recover(); p != nil {
 				writeError(sw, r, a.Log, fmt.Errorf("panic: %v", p))
 			}
+			route, took := routePattern(r), time.Since(start)
 			a.Log.InfoContext(r.Context(), "request", "listener", listener, "method", r.Method,
-				"route", routePattern(r), "status", sw.status, "duration_ms", time.Since(start).Milliseconds(), "request_id", id)
+				"route", route, "status", sw.status, "duration_ms", took.Milliseconds(), "request_id", id)
+			a.observe(listener, r.Method, route, sw.status, took)
 		}()
 		next.ServeHTTP(sw, r)
 	})
 }
 
+// Route labels of requests that matched no route pattern.
+const (
+	routeUnmatched = "(unmatched)" // no route: a 404 or 405
+	routeRefused   = "(refused)"   // refused before routing (NUL or invalid UTF-8)
+	routePreflight = "(preflight)" // a CORS preflight, answered before routing
+)
+
+// routePattern names the request's route for logs and metrics: the chi
+// pattern it matched or one of the fixed labels above, never the raw path
+// (which holds uids and, for public asset URLs, a secret).
 func routePattern(r *http.Request) string {
 	if rc := chi.RouteContext(r.Context()); rc != nil && rc.RoutePattern() != "" {
 		return rc.RoutePattern()
 	}
-	return "(unmatched)"
+	if isPreflight(r) {
+		return routePreflight
+	}
+	return routeUnmatched
+}
+
+// RequestObserver is told about every answered request, for metrics
+// (internal/metrics implements it). route is a route pattern or a fixed
+// label, never a raw path; no header value is passed.
+type RequestObserver interface {
+	ObserveRequest(listener, method, route string, status int, d time.Duration)
+}
+
+func (a *API) observe(listener, method, route string, status int, d time.Duration) {
+	if a.Observer == nil {
+		return
+	}
+	if status == 0 {
+		status = http.StatusOK // nothing written: net/http answers 200
+	}
+	a.Observer.ObserveRequest(listener, method, route, status, d)
 }
 
 func newRequestID() string {

@@ -25,6 +25,7 @@ type Authenticator struct {
 	Now         func() time.Time // the clock; tests move it
 	MaxSessions int              // valid authtokens per user (Contentstack: 20)
 	RetryWindow time.Duration    // a repeated identical failure within it counts once
+	Observer    LoginObserver    // told each attempt's outcome (metrics); nil = nobody
 }
 
 // dummyHash makes a login for an unknown email cost as much as a real one,
@@ -35,6 +36,14 @@ var dummyHash string
 // returns the user with a new authtoken. Failures follow Contentstack's
 // lockout policy; see domain.Lockout.
 func (a *Authenticator) Login(ctx context.Context, email, password, code string) (domain.User, string, error) {
+	u, token, err := a.login(ctx, email, password, code)
+	if a.Observer != nil {
+		a.Observer.LoginAttempt(loginOutcome(err))
+	}
+	return u, token, err
+}
+
+func (a *Authenticator) login(ctx context.Context, email, password, code string) (domain.User, string, error) {
 	now := a.Now()
 	email, err := domain.NormalizeEmail(email)
 	if err != nil || password == "" {
@@ -96,22 +105,27 @@ func (a *Authenticator) checkCode(u domain.User, code string, now time.Time) (bo
 // recordFailure counts one failed attempt in the database (so every instance
 // sees it) and returns the error the client gets.
 func (a *Authenticator) recordFailure(ctx context.Context, uid, fp string, now time.Time) error {
+	locked := false
 	u, err := a.Store.UpdateUser(ctx, uid, func(u *domain.User) error {
+		locked = false // the update may run again after a conflict
 		if u.LastFailFP == fp && now.UnixMilli()-u.LastFailAt < a.RetryWindow.Milliseconds() {
 			return nil // another instance counted this very attempt already
 		}
 		u.Failed++
 		u.LastFailAt, u.LastFailFP = now.UnixMilli(), fp
 		if d, forever := domain.Lockout(u.Failed); forever {
-			u.LockedUntil = domain.LockedForever
+			u.LockedUntil, locked = domain.LockedForever, true
 		} else if d > 0 {
-			u.LockedUntil = now.Add(d).UnixMilli()
+			u.LockedUntil, locked = now.Add(d).UnixMilli(), true
 		}
 		u.UpdatedAt = now
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("auth: record failed login: %w", err)
+	}
+	if locked && a.Observer != nil {
+		a.Observer.Lockout()
 	}
 	return failureError(u, now)
 }
@@ -134,12 +148,12 @@ func errLocked(u domain.User, now time.Time) error {
 	if u.LockedUntil == domain.LockedForever {
 		return domain.Errorf(domain.KindInvalid, domain.CodeLoginFailed,
 			"Your account has been locked after too many failed login attempts. Ask an administrator to unlock it.").
-			WithField("error", "account locked")
+			WithField("error", lockedField)
 	}
 	mins := (time.UnixMilli(u.LockedUntil).Sub(now) + time.Minute - 1) / time.Minute
 	return domain.Errorf(domain.KindInvalid, domain.CodeLoginFailed,
 		"Your account has been locked after too many failed login attempts. Try again in %d minute(s).", mins).
-		WithField("error", "account locked")
+		WithField("error", lockedField)
 }
 
 func errTFARequired() error {

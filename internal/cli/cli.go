@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 
 	"github.com/stackd/stackd/internal/auth"
@@ -110,6 +111,7 @@ func run(ctx context.Context, env Env) error {
 type flags struct {
 	*flag.FlagSet
 	getenv func(string) string
+	envErr error // a STACKD_* value a flag could not read; reported by parse
 }
 
 func newFlags(name string, env Env) *flags {
@@ -141,6 +143,28 @@ func (f *flags) storage() storage {
 		secretKey: f.str("secret-key", "", "key that encrypts recoverable secrets (default: generated into --data)"),
 		cost:      f.str("password-cost", "strong", "argon2id cost: strong, or low (tests only)"),
 	}
+}
+
+// boolean declares a true/false flag (--name=false turns it off) whose
+// default comes from STACKD_<NAME> when set.
+func (f *flags) boolean(name string, def bool, help string) *bool {
+	if v := f.getenv(envName(name)); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			f.envErr = errors.Join(f.envErr, fmt.Errorf("%s must be true or false, not %q", envName(name), v))
+		} else {
+			def = b
+		}
+	}
+	return f.Bool(name, def, help+" (env "+envName(name)+")")
+}
+
+// parse parses args, after reporting any unreadable STACKD_* value.
+func (f *flags) parse(args []string) error {
+	if f.envErr != nil {
+		return f.envErr
+	}
+	return f.Parse(args)
 }
 
 func (s storage) params() (auth.Params, error) {

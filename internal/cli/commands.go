@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/stackd/stackd/internal/auth"
@@ -28,7 +29,10 @@ func serve(ctx context.Context, env Env, args []string) error {
 	logLevel := f.str("log-level", "info", "debug, info, warn or error")
 	rateRead := f.str("rate-limit-read", "0", "per-organization GET requests per second (0 = off)")
 	rateWrite := f.str("rate-limit-write", "0", "per-organization write requests per second (0 = off)")
-	if err := f.Parse(args); err != nil {
+	metricsOn := f.boolean("metrics", true, "serve Prometheus metrics at GET /metrics on the CMA listener")
+	corsOrigins := f.str("cors-origins", "", "comma-separated origins the CMA allows cross-origin requests from (empty = none)")
+	pprofAddr := f.str("pprof-addr", "", "address of a separate net/http/pprof listener, e.g. 127.0.0.1:6060 (empty = off)")
+	if err := f.parse(args); err != nil {
 		return err
 	}
 	limit, err := strconv.ParseInt(*bodyLimit, 10, 64)
@@ -57,6 +61,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 		TLSCert: *cert, TLSKey: *key, PublicURL: *publicURL, SecretKey: *st.secretKey,
 		OrgName: *orgName, OwnerEmail: *ownerEmail, OwnerPassword: *ownerPassword,
 		BodyLimit: limit, MaxUpload: upload, PasswordCost: cost, Logger: log, Out: env.Stdout, RateRead: rr, RateWrite: rw,
+		Metrics: *metricsOn, CORSOrigins: splitList(*corsOrigins), PprofAddr: *pprofAddr,
 	})
 	if err != nil {
 		return err
@@ -200,4 +205,15 @@ func orgAdd(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintln(env.Stdout, org.UID)
 		return nil
 	})
+}
+
+// splitList reads a comma-separated flag value, dropping blanks.
+func splitList(v string) []string {
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }

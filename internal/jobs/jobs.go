@@ -33,6 +33,25 @@ type Runner struct {
 	Interval time.Duration // how often to look for due jobs
 	Lease    time.Duration // how long a claim lasts before another worker may take over
 	Worker   string        // this runner's name in claims
+	// Observe, when set, is told the outcome of every job this runner
+	// ran: "done", "retry", "failed", "claim_lost" or "no_handler".
+	// kind is the job's kind, one of a fixed set.
+	Observe func(kind, outcome string)
+}
+
+// Job outcomes passed to Runner.Observe.
+const (
+	OutcomeDone      = "done"
+	OutcomeRetry     = "retry"
+	OutcomeFailed    = "failed"
+	OutcomeClaimLost = "claim_lost"
+	OutcomeNoHandler = "no_handler"
+)
+
+func (r *Runner) observe(kind, outcome string) {
+	if r.Observe != nil {
+		r.Observe(kind, outcome)
+	}
 }
 
 // NewWorkerName returns a claim name unique to this process.
@@ -74,14 +93,17 @@ func (r *Runner) run(ctx context.Context, j domain.Job) {
 	h, ok := r.Handlers[j.Kind]
 	if !ok {
 		_ = r.Store.FinishJob(ctx, j.UID, r.Worker, domain.JobFailed, nil, "no handler for job kind "+j.Kind, r.Now())
+		r.observe(j.Kind, OutcomeNoHandler)
 		return
 	}
 	err := h(ctx, j, r.Worker)
 	switch {
 	case err == nil:
 		r.Log.Info("job done", "job", j.UID, "kind", j.Kind, "stack", j.APIKey)
+		r.observe(j.Kind, OutcomeDone)
 	case errors.Is(err, store.ErrClaimLost):
 		r.Log.Warn("job claim lost to another worker", "job", j.UID)
+		r.observe(j.Kind, OutcomeClaimLost)
 	default:
 		now := r.Now()
 		r.Log.Warn("job failed; will retry", "job", j.UID, "kind", j.Kind, "attempt", j.Attempts, "err", err)
@@ -89,5 +111,15 @@ func (r *Runner) run(ctx context.Context, j domain.Job) {
 		if rerr := r.Store.RetryJob(ctx, j, r.Worker, err.Error(), now.Add(backoff), now); rerr != nil {
 			r.Log.Warn("job retry", "job", j.UID, "err", rerr)
 		}
+		r.observe(j.Kind, retryOutcome(j))
 	}
+}
+
+// retryOutcome says what RetryJob made of a failed attempt: queued again,
+// or failed for good once the job used its attempts.
+func retryOutcome(j domain.Job) string {
+	if j.Attempts >= domain.MaxJobAttempts {
+		return OutcomeFailed
+	}
+	return OutcomeRetry
 }

@@ -39,6 +39,9 @@ type Config struct {
 	MaxUpload         int64   // bytes an asset file may have; 0 = api.DefaultMaxUpload
 	RateRead          float64 // per-organization GET requests per second; 0 = off
 	RateWrite         float64
+	Metrics           bool     // serve GET /metrics on the CMA listener
+	CORSOrigins       []string // origins the CMA allows cross-origin; empty = none
+	PprofAddr         string   // where net/http/pprof listens; "" = off
 	PasswordCost      auth.Params
 	Logger            *slog.Logger
 	Now               func() time.Time // nil: time.Now
@@ -54,6 +57,8 @@ type Server struct {
 	cma, cda *http.Server
 	lnCMA    net.Listener
 	lnCDA    net.Listener
+	pprof    *http.Server // nil unless --pprof-addr
+	lnPprof  net.Listener
 }
 
 // New opens the database, bootstraps it if empty and binds both listeners.
@@ -66,6 +71,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, errors.New("server: --tls-cert and --tls-key must be given together")
 	}
 	if err := checkPublicURL(cfg.PublicURL); err != nil {
+		return nil, err
+	}
+	if err := checkOrigins(cfg.CORSOrigins); err != nil {
 		return nil, err
 	}
 	core, err := OpenCore(ctx, cfg.DataDir, cfg.Database, cfg.SecretKey, cfg.PasswordCost)
@@ -81,11 +89,13 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.Close()
 		return nil, fmt.Errorf("server: asset files: %w", err)
 	}
-	deps := api.Deps{Store: core.Store, Auth: core.Authenticator(cfg.Now), Hasher: core.Hasher, Box: core.Box,
+	login := core.Authenticator(cfg.Now)
+	deps := api.Deps{Store: core.Store, Auth: login, Hasher: core.Hasher, Box: core.Box,
 		Log: cfg.Logger, Now: cfg.Now, BodyLimit: cfg.BodyLimit, RateRead: cfg.RateRead, RateWrite: cfg.RateWrite,
-		Files: s.files, PublicURL: cfg.PublicURL, MaxUpload: cfg.MaxUpload}
+		Files: s.files, PublicURL: cfg.PublicURL, MaxUpload: cfg.MaxUpload, CORSOrigins: cfg.CORSOrigins}
 	s.runner = &jobs.Runner{Store: core.Store, Handlers: api.JobHandlers(deps), Now: cfg.Now, Log: cfg.Logger,
 		Interval: time.Second, Lease: 2 * time.Minute, Worker: jobs.NewWorkerName()}
+	s.observe(core.Store, &deps, login, s.runner)
 	s.cma = newHTTPServer(api.New(deps), cfg.Logger)
 	s.cda = newHTTPServer(api.NewCDA(deps), cfg.Logger)
 	if err := s.listen(); err != nil {
@@ -126,6 +136,9 @@ func (s *Server) listen() error {
 	if s.lnCDA, err = net.Listen("tcp", s.cfg.CDAAddr); err != nil {
 		return fmt.Errorf("server: listen on %s: %w", s.cfg.CDAAddr, err)
 	}
+	if err := s.listenPprof(); err != nil {
+		return err
+	}
 	if s.cfg.TLSCert == "" {
 		return nil
 	}
@@ -148,14 +161,16 @@ func (s *Server) CDAAddr() string { return s.lnCDA.Addr().String() }
 // Run serves until ctx ends, then stops accepting, lets in-flight requests
 // finish (up to 30 s) and returns.
 func (s *Server) Run(ctx context.Context) error {
-	errc := make(chan error, 2)
+	errc := make(chan error, 3)
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	jobsDone := make(chan struct{})
 	go func() { s.runner.Run(jobsCtx); close(jobsDone) }()
 	defer func() { stopJobs(); <-jobsDone }()
 	go func() { errc <- s.cma.Serve(s.lnCMA) }()
 	go func() { errc <- s.cda.Serve(s.lnCDA) }()
-	s.cfg.Logger.Info("stackd listening", "cma", s.CMAAddr(), "cda", s.CDAAddr(), "tls", s.cfg.TLSCert != "", "engine", s.store.Engine())
+	s.servePprof(errc)
+	s.cfg.Logger.Info("stackd listening", "cma", s.CMAAddr(), "cda", s.CDAAddr(), "pprof", s.PprofAddr(),
+		"tls", s.cfg.TLSCert != "", "engine", s.store.Engine())
 	select {
 	case <-ctx.Done():
 	case err := <-errc:
@@ -165,13 +180,13 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 	shut, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	return errors.Join(s.cma.Shutdown(shut), s.cda.Shutdown(shut))
+	return errors.Join(s.cma.Shutdown(shut), s.cda.Shutdown(shut), s.shutdownPprof(shut))
 }
 
 // Close releases the listeners and the database.
 func (s *Server) Close() error {
 	var errs []error
-	for _, ln := range []net.Listener{s.lnCMA, s.lnCDA} {
+	for _, ln := range []net.Listener{s.lnCMA, s.lnCDA, s.lnPprof} {
 		if ln != nil {
 			_ = ln.Close() // already closed after Run's shutdown
 		}

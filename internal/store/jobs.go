@@ -223,3 +223,26 @@ func (s *Store) TxJob(ctx context.Context, j domain.Job, worker string, now time
 // Tx is an open write transaction handed to job code, so that store
 // methods written for jobs can join it.
 type Tx struct{ c conn }
+
+// JobQueue counts the unfinished jobs of every stack: queued and due,
+// queued for later (scheduled publishing), and claimed by a worker.
+type JobQueue struct {
+	Due, Scheduled, Running int
+}
+
+// JobQueue counts the unfinished jobs at now, for metrics: one statement
+// served by the (status, run_at) index.
+func (s *Store) JobQueue(ctx context.Context, now time.Time) (JobQueue, error) {
+	var q JobQueue
+	err := s.read().row(ctx, `SELECT
+		COALESCE(SUM(CASE WHEN status = ? AND run_at <= ? THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status = ? AND run_at > ? THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status = ? THEN 1 ELSE 0 END), 0)
+		FROM jobs WHERE status IN (?, ?)`,
+		domain.JobQueued, ms(now), domain.JobQueued, ms(now), domain.JobRunning, domain.JobQueued, domain.JobRunning).
+		Scan(&q.Due, &q.Scheduled, &q.Running)
+	if err != nil {
+		return q, fmt.Errorf("store: count job queue: %w", err)
+	}
+	return q, nil
+}
