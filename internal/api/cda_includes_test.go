@@ -92,7 +92,9 @@ func publishEntry(t *testing.T, e *apitest.Env, ct, name, env string) {
 	}
 }
 
-func ref(name, ct string) map[string]any { return map[string]any{"uid": "{" + name + "}", "_content_type_uid": ct} }
+func ref(name, ct string) map[string]any {
+	return map[string]any{"uid": "{" + name + "}", "_content_type_uid": ct}
+}
 
 // TestCDAIncludeReferences: include[] replaces references by the entries
 // they point to as published in the token's environment and locale, at
