@@ -13,12 +13,12 @@ import (
 // Content types are all the stack's, as Contentstack shows them.
 func (a *API) cdaContentRoutes() []cdaRoute {
 	return []cdaRoute{
-		{"/v3/content_types", a.cdaContentTypes},
-		{"/v3/content_types/{content_type_uid}", a.cdaContentType},
-		{"/v3/content_types/{content_type_uid}/entries", a.cdaEntries},
-		{"/v3/content_types/{content_type_uid}/entries/{entry_uid}", a.cdaEntry},
-		{"/v3/assets", a.cdaAssets},
-		{"/v3/assets/{asset_uid}", a.cdaAsset},
+		{"/v3/content_types", domain.CredDelivery, a.cdaContentTypes},
+		{"/v3/content_types/{content_type_uid}", domain.CredDelivery, a.cdaContentType},
+		{"/v3/content_types/{content_type_uid}/entries", domain.CredDelivery, a.cdaEntries},
+		{"/v3/content_types/{content_type_uid}/entries/{entry_uid}", domain.CredDelivery, a.cdaEntry},
+		{"/v3/assets", domain.CredDelivery, a.cdaAssets},
+		{"/v3/assets/{asset_uid}", domain.CredDelivery, a.cdaAsset},
 	}
 }
 
@@ -31,6 +31,19 @@ func (a *API) cdaContentTypes(w http.ResponseWriter, r *http.Request, cc *cdaCtx
 // cdaContentType is the CDA's GET /v3/content_types/{content_type_uid}.
 func (a *API) cdaContentType(w http.ResponseWriter, r *http.Request, cc *cdaCtx) error {
 	return a.writeContentType(w, r, cc.stack.APIKey)
+}
+
+// cdaGlobalFields is the CDA's GET /v3/global_fields (the delivery SDK's
+// stack.globalField().find()): every global field of the stack, as the
+// CMA lists them.
+func (a *API) cdaGlobalFields(w http.ResponseWriter, r *http.Request, cc *cdaCtx) error {
+	return a.writeGlobalFields(w, r, cc.stack.APIKey)
+}
+
+// cdaGlobalField is the CDA's GET /v3/global_fields/{global_field_uid}
+// (stack.globalField(uid).fetch()).
+func (a *API) cdaGlobalField(w http.ResponseWriter, r *http.Request, cc *cdaCtx) error {
+	return a.writeGlobalField(w, r, cc.stack.APIKey)
 }
 
 // deliveryFilter reads what a CDA list or read takes: locale (the master
