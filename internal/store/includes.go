@@ -32,7 +32,7 @@ type Included struct {
 // references: one for the schemas of the roots, then per level one for the
 // entries and one for the schemas of content types not seen yet, and at
 // most one for the global fields, so at most 2 + 2×MaxIncludeDepth (and
-// one more for the locale chain when f.Chain is not set). More than
+// up to two more for the locale chain when f.Chain is not set). More than
 // domain.MaxIncludedObjects referenced entries is a 422.
 func (s *Store) ResolveIncludes(ctx context.Context, f DeliveryFilter, roots []domain.Entry, inc domain.Includes) (Included, error) {
 	out := Included{Entries: map[string]domain.PublishedEntry{}, Fields: map[string][]domain.Field{}}
@@ -42,7 +42,7 @@ func (s *Store) ResolveIncludes(ctx context.Context, f DeliveryFilter, roots []d
 	for _, e := range roots {
 		cts = append(cts, e.ContentType)
 	}
-	if err := res.loadSchemas(cts); err != nil || len(inc) == 0 {
+	if err := res.loadSchemas(cts); err != nil || len(inc) == 0 || len(roots) == 0 {
 		return out, err
 	}
 	chain := f.Chain
