@@ -4,11 +4,17 @@
 //   NODE_EXTRA_CA_CERTS=tls.crt NODE_OPTIONS="--require $PWD/resolve-local.js" \
 //   STACKD_CMA_HOST=cma.test:8443 STACKD_CDA_HOST=cda.test:8444 \
 //   STACKD_OWNER_EMAIL=… STACKD_OWNER_PASSWORD=… node --test delivery.test.mjs
-// Only content types are served on the CDA today (an empty list); entries, assets and sync
-// come with the content work.
+// After the token checks it publishes linked content with the CMA SDK (books, people who
+// reference books, articles that reference people, asset files, a global field) and reads it
+// back with the delivery SDK: includeReference() (nested), whereIn(), globalField(), and the
+// asset URLs the CDA hands out, fetched as they are returned and compared byte for byte.
 import assert from 'node:assert/strict'
-import { describe, it } from 'node:test'
-import contentstack from '@contentstack/delivery-sdk'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import https from 'node:https'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, describe, it } from 'node:test'
+import contentstack, { QueryOperation } from '@contentstack/delivery-sdk'
 import management from '@contentstack/management'
 import { callLog, describeError } from './calls.mjs'
 
@@ -51,8 +57,22 @@ async function expectRefused (label, fn, want) {
   assert.fail(`${label}: expected a rejection, got ${JSON.stringify(result)}`)
 }
 
-describe('delivery SDK against stackd', { timeout: 60_000 }, () => {
+// download gets url as it is (no credentials) and resolves with its status and bytes.
+function download (url) {
+  return new Promise((resolve, reject) => {
+    https.get(url, (res) => {
+      const chunks = []
+      res.on('data', (c) => chunks.push(c))
+      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }))
+      res.on('error', reject)
+    }).on('error', reject)
+  })
+}
+
+describe('delivery SDK against stackd', { timeout: 120_000 }, () => {
   const state = {}
+  const scratch = mkdtempSync(join(tmpdir(), 'stackd-delivery-'))
+  after(() => rmSync(scratch, { recursive: true, force: true }))
 
   it('sets up a stack, two environments and a delivery token (CMA SDK)', async () => {
     const client = management.client({ host: cmaHost })
@@ -79,6 +99,7 @@ describe('delivery SDK against stackd', { timeout: 60_000 }, () => {
     assert.equal(typeof token.token, 'string')
     state.apiKey = stack.api_key
     state.deliveryToken = token.token
+    state.cma = s
   })
 
   it('lists the content types of the environment (none yet)', async () => {
@@ -141,5 +162,90 @@ describe('delivery SDK against stackd', { timeout: 60_000 }, () => {
     const ok = err !== undefined && err.status >= 400 && err.status < 500 && typeof err.error_message === 'string'
     log.record('contentType().find() in an environment outside the token', ok, ok ? '' : `got ${err ? describeError(err) : 'success'}`)
     assert.ok(ok, `want a 4xx refusal, got ${err ? describeError(err) : 'success'}`)
+  })
+
+  // --- linked content: references, files, global fields ------------------------------------
+
+  const publishTo = { publishDetails: { environments: ['development'], locales: ['en-us'] }, locale: 'en-us' }
+
+  it('publishes linked content with the CMA SDK', async () => {
+    const s = need(state.cma, 'the CMA stack')
+    state.coverBytes = Buffer.from('%PDF-1.4 cover of book one\n' + 'x'.repeat(3000))
+    const file = join(scratch, 'cover.pdf')
+    writeFileSync(file, state.coverBytes)
+    const cover = await log.ok('asset create (CMA SDK)', () => s.asset().create({ upload: file, title: 'Cover' }))
+    await log.ok('asset publish (CMA SDK)', () => cover.publish({ publishDetails: { environments: ['development'], locales: ['en-us'] } }))
+    state.coverUid = cover.uid
+    await log.ok('global field create (CMA SDK)', () => s.globalField().create({
+      global_field: { title: 'SEO', uid: 'seo', schema: [{ display_name: 'Keywords', uid: 'keywords', data_type: 'text' }] }
+    }))
+    const title = { display_name: 'Title', uid: 'title', data_type: 'text', mandatory: true, field_metadata: { _default: true } }
+    const types = [
+      { title: 'Book', uid: 'book', schema: [title, { display_name: 'Cover', uid: 'cover', data_type: 'file' }] },
+      { title: 'Person', uid: 'person', schema: [title, { display_name: 'Books', uid: 'books', data_type: 'reference', reference_to: ['book'], field_metadata: { ref_multiple: true } }] },
+      { title: 'Article', uid: 'article', schema: [title, { display_name: 'Author', uid: 'author', data_type: 'reference', reference_to: ['person'], field_metadata: { ref_multiple: true } },
+        { display_name: 'SEO', uid: 'seo', data_type: 'global_field', reference_to: 'seo' }] }
+    ]
+    for (const ct of types) {
+      await log.ok(`content type create ${ct.uid} (CMA SDK)`, () => s.contentType().create({ content_type: ct }))
+    }
+    const create = async (ct, entry) => {
+      const e = await log.ok(`entry create ${ct} (CMA SDK)`, () => s.contentType(ct).entry().create({ entry }, { locale: 'en-us' }))
+      await log.ok(`entry publish ${ct} (CMA SDK)`, () => e.publish(publishTo))
+      return e.uid
+    }
+    state.book = await create('book', { title: 'Book one', cover: cover.uid })
+    const draft = await log.ok('entry create unpublished book (CMA SDK)', () =>
+      s.contentType('book').entry().create({ entry: { title: 'Draft book' } }, { locale: 'en-us' }))
+    state.person = await create('person', { title: 'Ann', books: [{ uid: state.book, _content_type_uid: 'book' }, { uid: draft.uid, _content_type_uid: 'book' }] })
+    state.article = await create('article', { title: 'Hello', author: [{ uid: state.person, _content_type_uid: 'person' }], seo: { keywords: 'hello' } })
+  })
+
+  it('includeReference() shows nested references as published', async () => {
+    const stack = deliveryStack({ apiKey: need(state.apiKey, 'api_key'), deliveryToken: need(state.deliveryToken, 'delivery token'), retryOnError: false })
+    const one = await log.ok('entry(uid).includeReference(author, author.books).fetch()', () =>
+      stack.contentType('article').entry(need(state.article, 'article')).includeReference('author', 'author.books').fetch())
+    assert.equal(one.author.length, 1)
+    assert.equal(one.author[0].uid, state.person)
+    assert.equal(one.author[0].title, 'Ann')
+    assert.deepEqual(one.author[0].books.map((b) => b.title), ['Book one'], 'the unpublished book is left out')
+    assert.equal(one.author[0].books[0].cover.uid, state.coverUid, 'file fields are asset objects')
+    assert.equal(one.seo.keywords, 'hello')
+    const list = await log.ok('entry().includeReference([author]).includeReferenceContentTypeUID().find()', () =>
+      stack.contentType('article').entry().includeReference(['author']).includeReferenceContentTypeUID().includeCount().find())
+    assert.equal(list.count, 1)
+    assert.equal(list.entries[0].author[0].title, 'Ann')
+    assert.equal(list.entries[0].author[0]._content_type_uid, 'person')
+    assert.equal(typeof list.entries[0].author[0].books[0].uid, 'string', 'one level only: books stay references')
+    const byAuthor = await log.ok('entry().query().whereIn(author, …).find()', () =>
+      stack.contentType('article').entry().query()
+        .whereIn('author', stack.contentType('person').entry().query().where('title', QueryOperation.EQUALS, 'Ann')).find())
+    assert.deepEqual(byAuthor.entries.map((e) => e.uid), [state.article])
+    const notByAuthor = await log.ok('entry().query().whereNotIn(author, …).find()', () =>
+      stack.contentType('article').entry().query()
+        .whereNotIn('author', stack.contentType('person').entry().query().where('title', QueryOperation.EQUALS, 'Ann')).find())
+    assert.deepEqual(notByAuthor.entries, [])
+  })
+
+  it('globalField() reads the global fields', async () => {
+    const stack = deliveryStack({ apiKey: need(state.apiKey, 'api_key'), deliveryToken: need(state.deliveryToken, 'delivery token'), retryOnError: false })
+    const all = await log.ok('globalField().find()', () => stack.globalField().find())
+    assert.deepEqual(all.global_fields.map((g) => g.uid), ['seo'])
+    const seo = await log.ok('globalField(uid).fetch()', () => stack.globalField('seo').fetch())
+    assert.equal(seo.title, 'SEO')
+    assert.equal(seo.schema[0].uid, 'keywords')
+  })
+
+  it('asset URLs the CDA hands out answer with the file, as returned', async () => {
+    const stack = deliveryStack({ apiKey: need(state.apiKey, 'api_key'), deliveryToken: need(state.deliveryToken, 'delivery token'), retryOnError: false })
+    const asset = await log.ok('asset(uid).fetch()', () => stack.asset(need(state.coverUid, 'cover')).fetch())
+    assert.match(asset.url, new RegExp(`^https://${cdaHostname}:${cdaPort}/assets/`), 'the URL is on the CDA host')
+    const book = await log.ok('entry(book).fetch()', () => stack.contentType('book').entry(need(state.book, 'book')).fetch())
+    for (const [label, url] of [['asset url', asset.url], ['file field url', book.cover.url]]) {
+      const res = await download(url)
+      const ok = res.status === 200 && res.body.equals(state.coverBytes)
+      log.record(`GET ${label} as returned`, ok, ok ? '' : `status ${res.status}, ${res.body.length} bytes`)
+      assert.ok(ok, `${label} ${url}: status ${res.status}, ${res.body.length} bytes`)
+    }
   })
 })

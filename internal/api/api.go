@@ -24,8 +24,12 @@ type Deps struct {
 	RateRead  float64     // per-organization GET requests per second; 0 = off
 	RateWrite float64     // per-organization write requests per second; 0 = off
 	Files     files.Store // the bytes of uploaded assets
-	PublicURL string      // base of the URLs stackd hands out; "" = from each request's scheme and Host
-	MaxUpload int64       // bytes an uploaded asset file may have; 0 = DefaultMaxUpload
+	PublicURL string      // base of the URLs the CMA hands out; "" = from each request's scheme and Host
+	// CDAPublicURL is the base of the URLs the CDA hands out (asset
+	// files, served by the CDA listener too); "" = from each CDA
+	// request's scheme and Host.
+	CDAPublicURL string
+	MaxUpload    int64 // bytes an uploaded asset file may have; 0 = DefaultMaxUpload
 
 	Metrics     http.Handler    // serves GET /metrics on the CMA; nil = off (404)
 	Observer    RequestObserver // told about every request (metrics); nil = nobody
@@ -66,7 +70,8 @@ func newCMA(d Deps) (*API, chi.Router) {
 }
 
 // NewCDA returns the Content Delivery API handler: read-only routes opened
-// by delivery tokens (cda.go).
+// by delivery tokens, and the public asset file route (cda.go). The URLs
+// it hands out start with d.CDAPublicURL.
 func NewCDA(d Deps) http.Handler {
 	a, r := newCDA(d)
 	return a.middleware(withCORS(cdaCORS(), r), "cda")
@@ -74,6 +79,7 @@ func NewCDA(d Deps) http.Handler {
 
 func newCDA(d Deps) (*API, chi.Router) {
 	a := &API{Deps: d}
+	a.PublicURL = d.CDAPublicURL
 	r := chi.NewRouter()
 	for _, rt := range a.cdaRoutes() {
 		r.Method("GET", rt.path, a.serveCDA(rt))

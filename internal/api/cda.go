@@ -15,28 +15,73 @@ type cdaCtx struct {
 	env   domain.Environment
 }
 
-// cdaRoute is a Content Delivery API route: every one is a GET opened by a
-// delivery token.
+// cdaRoute is a Content Delivery API route: a GET opened by a delivery
+// token (creds CredDelivery), or by no credential at all (CredNone: the
+// public URL of an asset's file, whose unguessable secret is the
+// permission). A CredNone handler gets a nil cdaCtx.
 type cdaRoute struct {
-	path string
-	h    func(w http.ResponseWriter, r *http.Request, cc *cdaCtx) error
+	path  string
+	creds domain.CredKind
+	h     func(w http.ResponseWriter, r *http.Request, cc *cdaCtx) error
 }
 
-// cdaRoutes declares the CDA routes: published content (cda_content.go).
+// cdaRoutes declares every CDA route: published content (cda_content.go),
+// global fields and the asset files the CDA's asset URLs point to. A
+// route missing here does not exist; the CDA credential tests read this
+// table and compare it with expectations written separately.
 func (a *API) cdaRoutes() []cdaRoute {
-	return a.cdaContentRoutes()
+	return append(a.cdaContentRoutes(),
+		cdaRoute{"/v3/global_fields", domain.CredDelivery, a.cdaGlobalFields},
+		cdaRoute{"/v3/global_fields/{global_field_uid}", domain.CredDelivery, a.cdaGlobalField},
+		cdaRoute{"/assets/{api_key}/{asset_uid}/{url_secret}/{filename}", domain.CredNone, a.cdaPublicAsset},
+	)
 }
 
+// CDARouteDecl is a CDA route's declaration without its handler, for tests
+// and docs.
+type CDARouteDecl struct {
+	Method, Path string
+	Creds        domain.CredKind
+}
+
+// CDARoutes returns the declaration of every CDA route.
+func CDARoutes() []CDARouteDecl {
+	var out []CDARouteDecl
+	for _, rt := range (&API{}).cdaRoutes() {
+		out = append(out, CDARouteDecl{Method: http.MethodGet, Path: rt.path, Creds: rt.creds})
+	}
+	return out
+}
+
+// serveCDA runs a CDA route: a delivery-token route's answer is held so
+// that it gets its strong ETag (cda_etag.go); the file route answers
+// with its own ETag, ranges and conditional requests.
 func (a *API) serveCDA(rt cdaRoute) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rt.creds == domain.CredNone {
+			if err := rt.h(w, r, nil); err != nil {
+				writeError(w, r, a.Log, err)
+			}
+			return
+		}
+		held := &heldResponse{header: w.Header(), status: http.StatusOK}
 		cc, err := a.authorizeCDA(r)
 		if err == nil {
-			err = rt.h(w, r, cc)
+			err = rt.h(held, r, cc)
 		}
 		if err != nil {
 			writeError(w, r, a.Log, err)
+			return
 		}
+		held.send(w, r)
 	})
+}
+
+// cdaPublicAsset is the asset file route on the CDA listener, so that the
+// asset URLs the CDA hands out (built from the CDA request's host, or
+// --cda-public-url) answer there: the same handler as the CMA's.
+func (a *API) cdaPublicAsset(w http.ResponseWriter, r *http.Request, _ *cdaCtx) error {
+	return a.publicAsset(w, r, nil)
 }
 
 // authorizeCDA checks api_key (412 when unknown), the delivery token in

@@ -13,12 +13,12 @@ import (
 // Content types are all the stack's, as Contentstack shows them.
 func (a *API) cdaContentRoutes() []cdaRoute {
 	return []cdaRoute{
-		{"/v3/content_types", a.cdaContentTypes},
-		{"/v3/content_types/{content_type_uid}", a.cdaContentType},
-		{"/v3/content_types/{content_type_uid}/entries", a.cdaEntries},
-		{"/v3/content_types/{content_type_uid}/entries/{entry_uid}", a.cdaEntry},
-		{"/v3/assets", a.cdaAssets},
-		{"/v3/assets/{asset_uid}", a.cdaAsset},
+		{"/v3/content_types", domain.CredDelivery, a.cdaContentTypes},
+		{"/v3/content_types/{content_type_uid}", domain.CredDelivery, a.cdaContentType},
+		{"/v3/content_types/{content_type_uid}/entries", domain.CredDelivery, a.cdaEntries},
+		{"/v3/content_types/{content_type_uid}/entries/{entry_uid}", domain.CredDelivery, a.cdaEntry},
+		{"/v3/assets", domain.CredDelivery, a.cdaAssets},
+		{"/v3/assets/{asset_uid}", domain.CredDelivery, a.cdaAsset},
 	}
 }
 
@@ -31,6 +31,19 @@ func (a *API) cdaContentTypes(w http.ResponseWriter, r *http.Request, cc *cdaCtx
 // cdaContentType is the CDA's GET /v3/content_types/{content_type_uid}.
 func (a *API) cdaContentType(w http.ResponseWriter, r *http.Request, cc *cdaCtx) error {
 	return a.writeContentType(w, r, cc.stack.APIKey)
+}
+
+// cdaGlobalFields is the CDA's GET /v3/global_fields (the delivery SDK's
+// stack.globalField().find()): every global field of the stack, as the
+// CMA lists them.
+func (a *API) cdaGlobalFields(w http.ResponseWriter, r *http.Request, cc *cdaCtx) error {
+	return a.writeGlobalFields(w, r, cc.stack.APIKey)
+}
+
+// cdaGlobalField is the CDA's GET /v3/global_fields/{global_field_uid}
+// (stack.globalField(uid).fetch()).
+func (a *API) cdaGlobalField(w http.ResponseWriter, r *http.Request, cc *cdaCtx) error {
+	return a.writeGlobalField(w, r, cc.stack.APIKey)
 }
 
 // deliveryFilter reads what a CDA list or read takes: locale (the master
@@ -64,47 +77,85 @@ func cdaEntryJSON(pe domain.PublishedEntry) map[string]any {
 
 // cdaEntries is the CDA's GET /v3/content_types/{content_type_uid}/entries:
 // the entries published to the token's environment in the locale, at
-// their published versions; the query runs against that content.
+// their published versions; the query runs against that content. With
+// include[], references are shown as the entries they point to as
+// published there (cda_entries.go).
 func (a *API) cdaEntries(w http.ResponseWriter, r *http.Request, cc *cdaCtx) error {
-	lf, f, err := deliveryFilter(r, cc)
+	lf, f, opts, err := a.cdaEntryRead(r, cc)
 	if err != nil {
 		return err
 	}
-	f.ContentType = r.PathValue("content_type_uid")
 	entries, total, err := a.Store.DeliveryEntries(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	proj := parseProjection(r.URL.Query())
-	items := make([]map[string]any, 0, len(entries))
-	for _, pe := range entries {
-		items = append(items, proj.apply(cdaEntryJSON(pe)))
+	if lf.CountOnly {
+		writeList(w, "entries", nil, total, lf)
+		return nil
 	}
-	writeList(w, "entries", items, total, lf)
+	items, err := a.showDelivered(r, f, opts, entries)
+	if err != nil {
+		return err
+	}
+	body := map[string]any{"entries": items}
+	if lf.Count {
+		body["count"] = total
+	}
+	if err := a.addContentType(r, cc.stack.APIKey, f.ContentType, body); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, body)
 	return nil
 }
 
 // cdaEntry is the CDA's GET …/entries/{entry_uid}; an entry not published
 // there is a 422 (141).
 func (a *API) cdaEntry(w http.ResponseWriter, r *http.Request, cc *cdaCtx) error {
-	_, f, err := deliveryFilter(r, cc)
+	_, f, opts, err := a.cdaEntryRead(r, cc)
 	if err != nil {
 		return err
 	}
-	f.ContentType, f.UID = r.PathValue("content_type_uid"), r.PathValue("entry_uid")
+	f.UID = r.PathValue("entry_uid")
 	pe, err := a.Store.DeliveryEntry(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"entry": parseProjection(r.URL.Query()).apply(cdaEntryJSON(pe))})
+	items, err := a.showDelivered(r, f, opts, []domain.PublishedEntry{pe})
+	if err != nil {
+		return err
+	}
+	body := map[string]any{"entry": items[0]}
+	if err := a.addContentType(r, cc.stack.APIKey, f.ContentType, body); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, body)
 	return nil
 }
 
-func (a *API) cdaAssetJSON(r *http.Request, pa domain.PublishedAsset) map[string]any {
+// cdaAssetJSON is an asset as the CDA shows it: the CMA's asset object
+// (its url on the CDA's base URL), publish_details, and on request
+// dimension (include_dimension) and _metadata (include_metadata).
+func (a *API) cdaAssetJSON(r *http.Request, pa domain.PublishedAsset, opts entryOptions) map[string]any {
 	out := a.assetJSON(r, pa.Asset)
 	out["publish_details"] = deliveryDetails(pa.Pub)
+	if opts.dimension {
+		if d := assetDimension(pa.Asset); d != nil {
+			out["dimension"] = d
+		}
+	}
+	if opts.metadata {
+		out["_metadata"] = map[string]any{}
+	}
 	return out
 }
+
+// assetDimension is an image's {"height", "width"} in pixels, nil for an
+// asset that is not an image.
+//
+// TODO(lead, at the merge with the images branch): domain.Asset has no
+// width and height yet; once it does, return them here for images
+// (include_dimension=true on CDA asset reads and file fields).
+func assetDimension(domain.Asset) map[string]any { return nil }
 
 // cdaAssets is the CDA's GET /v3/assets: the assets published to the
 // token's environment in the locale, at their published versions.
@@ -113,14 +164,18 @@ func (a *API) cdaAssets(w http.ResponseWriter, r *http.Request, cc *cdaCtx) erro
 	if err != nil {
 		return err
 	}
+	opts, err := readEntryOptions(r)
+	if err != nil {
+		return err
+	}
 	assets, total, err := a.Store.DeliveryAssets(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	proj := parseProjection(r.URL.Query())
+	proj := opts.proj.at(baseProjection)
 	items := make([]map[string]any, 0, len(assets))
 	for _, pa := range assets {
-		items = append(items, proj.apply(a.cdaAssetJSON(r, pa)))
+		items = append(items, proj.apply(a.cdaAssetJSON(r, pa, opts)))
 	}
 	writeList(w, "assets", items, total, lf)
 	return nil
@@ -133,11 +188,15 @@ func (a *API) cdaAsset(w http.ResponseWriter, r *http.Request, cc *cdaCtx) error
 	if err != nil {
 		return err
 	}
+	opts, err := readEntryOptions(r)
+	if err != nil {
+		return err
+	}
 	f.UID = r.PathValue("asset_uid")
 	pa, err := a.Store.DeliveryAsset(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"asset": parseProjection(r.URL.Query()).apply(a.cdaAssetJSON(r, pa))})
+	writeJSON(w, http.StatusOK, map[string]any{"asset": opts.proj.at(baseProjection).apply(a.cdaAssetJSON(r, pa, opts))})
 	return nil
 }

@@ -90,6 +90,9 @@ func (a *API) listEntries(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 	if err := a.decorateEntries(r, rc, items); err != nil {
 		return err
 	}
+	if err := a.includeCurrent(r, rc, entries, items); err != nil {
+		return err
+	}
 	for i := range items {
 		items[i] = proj.apply(items[i])
 	}
@@ -111,6 +114,9 @@ func (a *API) getEntry(w http.ResponseWriter, r *http.Request, rc *reqCtx) error
 	}
 	item := entryJSON(e)
 	if err := a.decorateEntries(r, rc, []map[string]any{item}); err != nil {
+		return err
+	}
+	if err := a.includeCurrent(r, rc, []domain.Entry{e}, []map[string]any{item}); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"entry": parseProjection(r.URL.Query()).apply(item)})

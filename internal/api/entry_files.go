@@ -79,3 +79,38 @@ func (a *API) assetsByUID(ctx context.Context, apiKey string, uids []string) (ma
 	}
 	return out, nil
 }
+
+// includeCurrent shows, on CMA entry reads, the references that include[]
+// names as the entries they point to, at their current versions in the
+// request's locale (with include_fallback, its chain); references to
+// entries that no longer exist or have no content there are left out.
+// Included entries show their file fields as asset objects, as CMA reads
+// do. items are entries' JSON in the order of entries.
+func (a *API) includeCurrent(r *http.Request, rc *reqCtx, entries []domain.Entry, items []map[string]any) error {
+	opts, err := readEntryOptions(r)
+	if err != nil || len(opts.inc) == 0 {
+		return err
+	}
+	f := store.DeliveryFilter{APIKey: rc.stack.APIKey, Locale: localeParam(r, rc), Master: rc.stack.MasterLocale,
+		Fallback: boolParam(r, "include_fallback")}
+	included, err := a.Store.ResolveIncludes(r.Context(), f, entries, opts.inc)
+	if err != nil {
+		return err
+	}
+	found, err := a.assetsByUID(r.Context(), rc.stack.APIKey, fileUIDs(included.Fields, includedEntries(included)))
+	if err != nil {
+		return err
+	}
+	assets := make(map[string]map[string]any, len(found))
+	for uid, as := range found {
+		assets[uid] = a.assetJSON(r, as)
+	}
+	v := &entryView{opts: opts, included: included, assets: assets, keepMissing: true,
+		show: func(pe domain.PublishedEntry) map[string]any { return entryJSON(pe.Entry) }}
+	for i, e := range entries {
+		if err := v.expand(items[i], included.Fields[e.ContentType], opts.inc, "", 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}

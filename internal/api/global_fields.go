@@ -52,11 +52,17 @@ func (a *API) createGlobalField(w http.ResponseWriter, r *http.Request, rc *reqC
 
 // listGlobalFields is GET /v3/global_fields.
 func (a *API) listGlobalFields(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
-	f, err := listFilter(r, rc.stack.APIKey)
+	return a.writeGlobalFields(w, r, rc.stack.APIKey)
+}
+
+// writeGlobalFields answers a global field list of a stack; the CMA and
+// the CDA list them alike.
+func (a *API) writeGlobalFields(w http.ResponseWriter, r *http.Request, apiKey string) error {
+	f, err := listFilter(r, apiKey)
 	if err != nil {
 		return err
 	}
-	gfs, err := a.globalSchemas(r, rc.stack.APIKey)
+	gfs, err := a.globalSchemas(r, apiKey)
 	if err != nil {
 		return err
 	}
@@ -74,11 +80,16 @@ func (a *API) listGlobalFields(w http.ResponseWriter, r *http.Request, rc *reqCt
 
 // getGlobalField is GET /v3/global_fields/{global_field_uid}.
 func (a *API) getGlobalField(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
-	gfs, err := a.globalSchemas(r, rc.stack.APIKey)
+	return a.writeGlobalField(w, r, rc.stack.APIKey)
+}
+
+// writeGlobalField answers one global field of a stack (CMA and CDA).
+func (a *API) writeGlobalField(w http.ResponseWriter, r *http.Request, apiKey string) error {
+	gfs, err := a.globalSchemas(r, apiKey)
 	if err != nil {
 		return err
 	}
-	g, err := a.Store.GlobalField(r.Context(), rc.stack.APIKey, r.PathValue("global_field_uid"))
+	g, err := a.Store.GlobalField(r.Context(), apiKey, r.PathValue("global_field_uid"))
 	if err != nil {
 		return err
 	}

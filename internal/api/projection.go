@@ -18,16 +18,30 @@ type pathTree map[string]pathTree
 // parseProjection reads only[BASE]… and except[BASE]… parameters, in any
 // of the array spellings clients use (only[BASE][]=a, only[BASE][0]=a).
 func parseProjection(q url.Values) projection {
-	var p projection
+	return parseProjections(q)[baseProjection]
+}
+
+// baseProjection is the key of the projection of the entries asked for;
+// other keys are include[] paths, whose referenced entries they project.
+const baseProjection = "BASE"
+
+// projections are the projections of a request by what they apply to:
+// BASE for the entries asked for, an include[] path (author,
+// author.books) for the entries included there (only[author][]=title).
+type projections map[string]projection
+
+// parseProjections reads every only[X]… and except[X]… parameter.
+func parseProjections(q url.Values) projections {
+	out := projections{}
 	for key, values := range q {
-		var tree *pathTree
-		switch {
-		case strings.HasPrefix(key, "only[BASE]"):
-			tree = &p.only
-		case strings.HasPrefix(key, "except[BASE]"):
-			tree = &p.except
-		default:
+		name, only, ok := projectionKey(key)
+		if !ok {
 			continue
+		}
+		p := out[name]
+		tree := &p.except
+		if only {
+			tree = &p.only
 		}
 		for _, v := range values {
 			if *tree == nil {
@@ -35,9 +49,30 @@ func parseProjection(q url.Values) projection {
 			}
 			tree.add(v)
 		}
+		out[name] = p
 	}
-	return p
+	return out
 }
+
+// projectionKey reads a parameter name of the form only[X], only[X][],
+// only[X][n] (or except[…]): X and which of the two it is.
+func projectionKey(key string) (name string, only, ok bool) {
+	rest, only := strings.CutPrefix(key, "only[")
+	if !only {
+		var isExcept bool
+		if rest, isExcept = strings.CutPrefix(key, "except["); !isExcept {
+			return "", false, false
+		}
+	}
+	name, tail, found := strings.Cut(rest, "]")
+	if !found || name == "" || (tail != "" && !strings.HasPrefix(tail, "[")) {
+		return "", false, false
+	}
+	return name, only, true
+}
+
+// at is the projection of the entries included at include path path.
+func (ps projections) at(path string) projection { return ps[path] }
 
 func (t pathTree) add(path string) {
 	node := t

@@ -21,6 +21,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	cert := f.str("tls-cert", "", "TLS certificate file (with --tls-key: both listeners speak HTTPS)")
 	key := f.str("tls-key", "", "TLS private key file")
 	publicURL := f.str("public-url", "", "base URL written into URLs stackd hands out (default: from each request)")
+	cdaPublicURL := f.str("cda-public-url", "", "base URL written into URLs the Content Delivery API hands out (default: from each CDA request)")
 	orgName := f.str("org-name", "Default Organization", "name of the first organization, on first start")
 	ownerEmail := f.str("owner-email", "", "email of the first owner, on first start")
 	ownerPassword := f.str("owner-password", "", "password of the first owner, on first start (default: generated and printed once)")
@@ -58,7 +59,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	}
 	srv, err := server.New(ctx, server.Config{
 		Addr: *addr, CDAAddr: *cdaAddr, DataDir: *st.data, Database: *st.database,
-		TLSCert: *cert, TLSKey: *key, PublicURL: *publicURL, SecretKey: *st.secretKey,
+		TLSCert: *cert, TLSKey: *key, PublicURL: *publicURL, CDAPublicURL: *cdaPublicURL, SecretKey: *st.secretKey,
 		OrgName: *orgName, OwnerEmail: *ownerEmail, OwnerPassword: *ownerPassword,
 		BodyLimit: limit, MaxUpload: upload, PasswordCost: cost, Logger: log, Out: env.Stdout, RateRead: rr, RateWrite: rw,
 		Metrics: *metricsOn, CORSOrigins: splitList(*corsOrigins), PprofAddr: *pprofAddr,

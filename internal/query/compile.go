@@ -42,6 +42,31 @@ type Field struct {
 	// EmptyIsNull marks a Text column that stores the JSON null it shows
 	// as '' (a locale's fallback_locale): equality with null tests for ''.
 	EmptyIsNull bool
+	// Refs, set on a reference field (a JSON path to its list of
+	// {uid, _content_type_uid}), says where the referenced entries live,
+	// for $in_query and $nin_query.
+	Refs *Refs
+}
+
+// Refs is the set of entries a reference field may point to, as a SQL
+// source: SELECT <UID> FROM <From> WHERE <Where> lists them, and each
+// content type of Types narrows them (<Type> = the content type's uid)
+// and resolves the subquery's paths in its own schema.
+type Refs struct {
+	From  string // a FROM item with its alias, e.g. "(SELECT …) r1"
+	Args  []any  // the arguments of From, in order
+	Where string // a condition always applied, e.g. "r1.fallback_rank = 1"
+	UID   string // the uid column, e.g. "r1.uid"
+	Type  string // the content type column, e.g. "r1.content_type_uid"
+	Types []RefType
+}
+
+// RefType is one content type a reference field points to, with the
+// resolver of its fields. A nil Resolve (a content type that no longer
+// exists) matches nothing.
+type RefType struct {
+	UID     string
+	Resolve Resolver
 }
 
 // Resolver maps a dotted field path of a query to its Field, or returns an
@@ -77,6 +102,8 @@ func (c *compiler) node(n Node) (string, error) {
 		return c.group(x, " OR ")
 	case Cond:
 		return c.cond(x)
+	case RefQuery:
+		return c.refQuery(x)
 	}
 	return "", fmt.Errorf("query: unknown node %T", n)
 }
@@ -99,6 +126,7 @@ type pred struct {
 	values []any  // match: any of these; cmp: one value
 	op     string // cmp: <, <=, >, >=
 	fold   bool   // regex
+	sub    []any  // pRefIn: the subquery's arguments
 }
 
 type predKind int
@@ -109,6 +137,7 @@ const (
 	pRegex                   // a string matching values[0]
 	pExists                  // the path is present (null included)
 	pNonNull                 // the path holds a value other than null
+	pRefIn                   // a reference whose uid is in the subquery values[0] (args in sub)
 )
 
 var cmpOps = map[Op]string{OpLt: "<", OpLte: "<=", OpGt: ">", OpGte: ">="}

@@ -81,6 +81,9 @@ func (c *compiler) liteElem(a string, p pred) string {
 		return typ + " <> 'null'"
 	case pRegex:
 		return typ + " = 'text' AND " + c.regex(val, p)
+	case pRefIn:
+		c.args = append(c.args, p.sub...)
+		return fmt.Sprintf("%s = 'object' AND json_extract(%s, '$.uid') IN (%s)", typ, val, p.values[0])
 	}
 	var ors []string
 	for _, v := range p.values {
@@ -112,6 +115,9 @@ func (c *compiler) pgElem(v string, p pred) string {
 		return fmt.Sprintf("jsonb_typeof(%s) <> 'null'", v)
 	case pRegex:
 		return c.regex(str, p)
+	case pRefIn:
+		c.args = append(c.args, p.sub...)
+		return fmt.Sprintf("jsonb_typeof(%s) = 'object' AND (%s ->> 'uid') IN (%s)", v, v, p.values[0])
 	}
 	var ors []string
 	for _, val := range p.values {

@@ -33,6 +33,10 @@ const (
 	OpGte    Op = "$gte"
 	OpExists Op = "$exists"
 	OpRegex  Op = "$regex"
+	// OpInQuery and OpNinQuery test a reference field against a query
+	// on the entries it references (RefQuery).
+	OpInQuery  Op = "$in_query"
+	OpNinQuery Op = "$nin_query"
 )
 
 // Node is a parsed query: an And, an Or or a Cond.
@@ -55,9 +59,19 @@ type Cond struct {
 	Fold  bool
 }
 
-func (And) isNode()  {}
-func (Or) isNode()   {}
-func (Cond) isNode() {}
+// RefQuery matches entries whose reference field at Path points to at
+// least one entry that Sub matches ($in_query), or with Not to none
+// ($nin_query). A nil Sub matches every referenced entry.
+type RefQuery struct {
+	Path string
+	Not  bool
+	Sub  Node
+}
+
+func (And) isNode()      {}
+func (Or) isNode()       {}
+func (Cond) isNode()     {}
+func (RefQuery) isNode() {}
 
 // Limits that keep one query from costing too much.
 const (
@@ -65,6 +79,7 @@ const (
 	maxConditions = 100  // conditions in one query
 	maxInValues   = 1000 // operands of one $in / $nin
 	maxPattern    = 1000 // bytes of one $regex
+	maxRefDepth   = 3    // nested $in_query / $nin_query, as deep as include[] goes
 )
 
 // Invalid is the error for a query that cannot be run: 422 with the problem
@@ -74,7 +89,10 @@ func Invalid(format string, args ...any) *domain.Error {
 	return domain.Errorf(domain.KindInvalid, domain.CodeValidation, "The query is not valid: %s", msg).WithField("query", msg)
 }
 
-type parser struct{ conds int }
+type parser struct {
+	conds    int
+	refDepth int // $in_query / $nin_query being parsed, for maxRefDepth
+}
 
 // Parse reads a query parameter. An empty string or an empty object is no
 // filter (nil). Every other mistake is an Invalid error naming it.
@@ -129,7 +147,7 @@ func (p *parser) member(k string, v any, at string, depth int) (Node, error) {
 	if err := checkPath(k); err != nil {
 		return nil, err
 	}
-	return p.field(k, v)
+	return p.field(k, v, depth)
 }
 
 func (p *parser) logical(op string, v any, at string, depth int) (Node, error) {
@@ -157,7 +175,7 @@ func (p *parser) logical(op string, v any, at string, depth int) (Node, error) {
 
 // field parses the condition on one field: a plain value (equality) or an
 // object of operators.
-func (p *parser) field(path string, v any) (Node, error) {
+func (p *parser) field(path string, v any, depth int) (Node, error) {
 	ops, isObj := v.(map[string]any)
 	if !isObj {
 		val, err := scalar(path, v, true)
@@ -182,6 +200,14 @@ func (p *parser) field(path string, v any) (Node, error) {
 		if !strings.HasPrefix(k, "$") {
 			return nil, Invalid("%s.%s: query nested fields with a dotted path (%s.%s), not a nested object.", path, k, path, k)
 		}
+		if op := Op(k); op == OpInQuery || op == OpNinQuery {
+			n, err := p.refQuery(path, op, ops[k], depth)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, n)
+			continue
+		}
 		c, err := operand(path, Op(k), ops[k], ops["$options"])
 		if err != nil {
 			return nil, err
@@ -193,6 +219,32 @@ func (p *parser) field(path string, v any) (Node, error) {
 		out = append(out, n)
 	}
 	return unwrap(out), nil
+}
+
+// refQuery parses the operand of $in_query / $nin_query: a query object on
+// the referenced entries, parsed like a whole query.
+func (p *parser) refQuery(path string, op Op, v any, depth int) (Node, error) {
+	at := path + "." + string(op)
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, Invalid("%s must be a query object on the referenced entries.", at)
+	}
+	if p.refDepth >= maxRefDepth {
+		return nil, Invalid("%s nests $in_query/$nin_query more than %d levels deep.", at, maxRefDepth)
+	}
+	if _, err := p.cond(Cond{}); err != nil {
+		return nil, err
+	}
+	p.refDepth++
+	defer func() { p.refDepth-- }()
+	var sub Node
+	if len(obj) > 0 {
+		var err error
+		if sub, err = p.object(obj, at, depth+1); err != nil {
+			return nil, err
+		}
+	}
+	return RefQuery{Path: path, Not: op == OpNinQuery, Sub: sub}, nil
 }
 
 // unwrap returns the only condition of a one-item And.

@@ -31,6 +31,7 @@ type Config struct {
 	DataDir, Database string
 	TLSCert, TLSKey   string
 	PublicURL         string
+	CDAPublicURL      string // base of the URLs the CDA hands out; "" = from each CDA request
 	SecretKey         string
 	OrgName           string
 	OwnerEmail        string
@@ -70,7 +71,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
 		return nil, errors.New("server: --tls-cert and --tls-key must be given together")
 	}
-	if err := checkPublicURL(cfg.PublicURL); err != nil {
+	if err := checkPublicURL("--public-url", cfg.PublicURL); err != nil {
+		return nil, err
+	}
+	if err := checkPublicURL("--cda-public-url", cfg.CDAPublicURL); err != nil {
 		return nil, err
 	}
 	if err := checkOrigins(cfg.CORSOrigins); err != nil {
@@ -92,7 +96,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	login := core.Authenticator(cfg.Now)
 	deps := api.Deps{Store: core.Store, Auth: login, Hasher: core.Hasher, Box: core.Box,
 		Log: cfg.Logger, Now: cfg.Now, BodyLimit: cfg.BodyLimit, RateRead: cfg.RateRead, RateWrite: cfg.RateWrite,
-		Files: s.files, PublicURL: cfg.PublicURL, MaxUpload: cfg.MaxUpload, CORSOrigins: cfg.CORSOrigins}
+		Files: s.files, PublicURL: cfg.PublicURL, CDAPublicURL: cfg.CDAPublicURL, MaxUpload: cfg.MaxUpload, CORSOrigins: cfg.CORSOrigins}
 	s.runner = &jobs.Runner{Store: core.Store, Handlers: api.JobHandlers(deps), Now: cfg.Now, Log: cfg.Logger,
 		Interval: time.Second, Lease: 2 * time.Minute, Worker: jobs.NewWorkerName()}
 	s.observe(core.Store, &deps, login, s.runner)
@@ -105,15 +109,16 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// checkPublicURL accepts an empty --public-url or an absolute http(s) URL
-// without query or fragment (asset URLs are built by appending to it).
-func checkPublicURL(v string) error {
+// checkPublicURL accepts an empty --public-url (or --cda-public-url) or
+// an absolute http(s) URL without query or fragment (asset URLs are built
+// by appending to it).
+func checkPublicURL(flag, v string) error {
 	if v == "" {
 		return nil
 	}
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return fmt.Errorf("server: --public-url must be an http:// or https:// URL without query, not %q", v)
+		return fmt.Errorf("server: %s must be an http:// or https:// URL without query, not %q", flag, v)
 	}
 	return nil
 }

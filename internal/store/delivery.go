@@ -18,6 +18,8 @@ import (
 // of a content type's entries (or of the stack's assets), or with UID one
 // of them. With Fallback, items not published in Locale appear as
 // published in the first locale of its fallback chain they are published in.
+// Chain, when set (DeliveryChain), is that list of locales, so that the
+// reads of one request look it up once.
 type DeliveryFilter struct {
 	APIKey      string
 	Environment string // environment uid
@@ -25,6 +27,7 @@ type DeliveryFilter struct {
 	Locale      string
 	Master      string
 	Fallback    bool
+	Chain       []string
 	UID         string // one item
 	Query       query.Node
 	Asc, Desc   string
@@ -47,8 +50,19 @@ func rankedLocales(col, partition string, chain []string) (string, []any) {
 	return b.String(), args
 }
 
-// deliveryChain is the locales a delivery read looks in.
+// DeliveryChain checks f's locale (a 422 when the stack has no such
+// language) and returns the locales a read of f looks in: the locale, or
+// with Fallback its fallback chain.
+func (s *Store) DeliveryChain(ctx context.Context, f DeliveryFilter) ([]string, error) {
+	f.Chain = nil
+	return deliveryChain(ctx, s.read(), f)
+}
+
+// deliveryChain is f.Chain, or the locales a delivery read looks in.
 func deliveryChain(ctx context.Context, c conn, f DeliveryFilter) ([]string, error) {
+	if len(f.Chain) > 0 {
+		return f.Chain, nil
+	}
 	if err := checkLocale(ctx, c, f.APIKey, f.Locale, f.Master); err != nil {
 		return nil, err
 	}
@@ -58,12 +72,19 @@ func deliveryChain(ctx context.Context, c conn, f DeliveryFilter) ([]string, err
 	return localeChain(ctx, c, f.APIKey, f.Locale, f.Master)
 }
 
+// scope is the read scope of f: its environment's published entries, or
+// the current versions when f names no environment.
+func (f DeliveryFilter) scope(chain []string) readScope {
+	return readScope{apiKey: f.APIKey, env: f.Environment, chain: chain}
+}
+
 const pubCols = `pub_locale, published_at, published_by`
 
 // DeliveryEntries returns one page of the entries f selects, at their
 // published versions, and how many match when asked. The query runs in
-// SQL against the published content. An unknown content type is a 422
-// with code 118, an unknown locale a 422.
+// SQL against the published content; $in_query subqueries run against
+// the entries published in the same environment and locales. An unknown
+// content type is a 422 with code 118, an unknown locale a 422.
 func (s *Store) DeliveryEntries(ctx context.Context, f DeliveryFilter) ([]domain.PublishedEntry, int, error) {
 	c := s.read()
 	_, fields, err := entrySchema(ctx, c, f.APIKey, f.ContentType)
@@ -74,21 +95,16 @@ func (s *Store) DeliveryEntries(ctx context.Context, f DeliveryFilter) ([]domain
 	if err != nil {
 		return nil, 0, err
 	}
-	where, whereArgs, order, err := c.filter(ListFilter{Query: f.Query, Asc: f.Asc, Desc: f.Desc}, entryResolver(fields),
+	sc := f.scope(chain)
+	rr := newRefResolver(ctx, c, sc)
+	rr.schemas[f.ContentType] = fields
+	where, whereArgs, order, err := c.filter(ListFilter{Query: f.Query, Asc: f.Asc, Desc: f.Desc}, rr.resolver("e", fields),
 		"e.updated_at DESC", "e.uid ASC")
 	if err != nil {
 		return nil, 0, err
 	}
-	rank, rankArgs := rankedLocales("p.locale", "p.uid", chain)
-	from := `(SELECT ` + prefixed("v.", entryCols) + `, p.locale AS pub_locale, p.published_at, p.published_by, ` + rank + `
-		FROM published_entries p JOIN entry_versions v ON v.api_key = p.api_key AND v.uid = p.uid AND v.locale = p.source_locale
-		AND v.version = p.version WHERE p.api_key = ? AND p.content_type_uid = ? AND p.environment_uid = ?
-		AND p.locale IN (` + placeholders(len(chain)) + `)) e`
-	args := append(rankArgs, f.APIKey, f.ContentType, f.Environment)
-	for _, l := range chain {
-		args = append(args, l)
-	}
-	where = "e.fallback_rank = 1 AND (" + where + ")"
+	from, args, keep := sc.source(c.d, "e", entryNarrow{contentTypes: []string{f.ContentType}})
+	where = keep + " AND (" + where + ")"
 	if f.UID != "" {
 		where, whereArgs = "e.uid = ? AND "+where, append([]any{f.UID}, whereArgs...)
 	}
@@ -96,20 +112,26 @@ func (s *Store) DeliveryEntries(ctx context.Context, f DeliveryFilter) ([]domain
 	total, err := c.page(ctx, pageQuery{cols: prefixed("e.", entryCols+", "+pubCols), from: from, where: where,
 		args: append(args, whereArgs...), order: order, skip: f.Skip, limit: f.Limit, count: f.Count, countOnly: f.CountOnly},
 		func(rows *sql.Rows) error {
-			var pe domain.PublishedEntry
-			var at int64
-			pe.Pub.Environment = f.Environment
-			e, err := scanEntry(rows, &pe.Pub.Locale, &at, &pe.Pub.PublishedBy)
-			if err != nil {
-				return err
-			}
-			e.Data = domain.ProjectData(fields, e.Data)
-			pe.Entry = e
-			pe.Pub.UID, pe.Pub.ContentType, pe.Pub.SourceLocale, pe.Pub.Version, pe.Pub.PublishedAt = e.UID, e.ContentType, e.Locale, e.Version, fromMS(at)
+			pe, err := scanPublished(rows, f.Environment)
+			pe.Entry.Data = domain.ProjectData(fields, pe.Entry.Data)
 			out = append(out, pe)
-			return nil
+			return err
 		})
 	return out, total, err
+}
+
+// scanPublished reads a row of entryCols and pubCols.
+func scanPublished(rows scanner, env string) (domain.PublishedEntry, error) {
+	var pe domain.PublishedEntry
+	var at int64
+	pe.Pub.Environment = env
+	e, err := scanEntry(rows, &pe.Pub.Locale, &at, &pe.Pub.PublishedBy)
+	if err != nil {
+		return pe, err
+	}
+	pe.Entry = e
+	pe.Pub.UID, pe.Pub.ContentType, pe.Pub.SourceLocale, pe.Pub.Version, pe.Pub.PublishedAt = e.UID, e.ContentType, e.Locale, e.Version, fromMS(at)
+	return pe, nil
 }
 
 // DeliveryEntry returns the entry f.UID as f's environment serves it; one
@@ -151,23 +173,63 @@ func (s *Store) DeliveryAssets(ctx context.Context, f DeliveryFilter) ([]domain.
 	if err != nil {
 		return nil, 0, err
 	}
-	rank, rankArgs := rankedLocales("p.locale", "p.asset_uid", chain)
-	from := `(SELECT a.uid, a.api_key, a.is_dir, v.parent_uid, a.name, v.title, v.description, v.tags, v.filename, v.content_type,
-		v.file_size, v.file_key, v.url_secret, v.version, a.created_by, v.updated_by, a.created_at, v.updated_at,
-		p.locale AS pub_locale, p.published_at, p.published_by, ` + rank + `
-		FROM published_assets p JOIN assets a ON a.uid = p.asset_uid JOIN asset_versions v ON v.asset_uid = p.asset_uid AND v.version = p.version
-		WHERE p.api_key = ? AND p.environment_uid = ? AND p.locale IN (` + placeholders(len(chain)) + `)) x`
-	args := append(rankArgs, f.APIKey, f.Environment)
-	for _, l := range chain {
-		args = append(args, l)
-	}
+	from, args := publishedAssetSource(c.d, f, chain, "")
 	where = "x.fallback_rank = 1 AND (" + where + ")"
 	if f.UID != "" {
 		where, whereArgs = "x.uid = ? AND "+where, append([]any{f.UID}, whereArgs...)
 	}
+	return s.deliveryAssetPage(ctx, c, f, pageQuery{from: from, where: where, args: append(args, whereArgs...), order: order,
+		skip: f.Skip, limit: f.Limit, count: f.Count, countOnly: f.CountOnly})
+}
+
+// publishedAssetSource is the FROM item (aliased x) of the assets f's
+// environment serves in the locales of chain, ranked by their place in it;
+// uids, when set, narrows it to the assets of a JSON array of uids.
+func publishedAssetSource(d *dialect, f DeliveryFilter, chain []string, uids string) (string, []any) {
+	rank, args := rankedLocales("p.locale", "p.asset_uid", chain)
+	from := `(SELECT a.uid, a.api_key, a.is_dir, v.parent_uid, a.name, v.title, v.description, v.tags, v.filename, v.content_type,
+		v.file_size, v.file_key, v.url_secret, v.version, a.created_by, v.updated_by, a.created_at, v.updated_at,
+		p.locale AS pub_locale, p.published_at, p.published_by, ` + rank + `
+		FROM published_assets p JOIN assets a ON a.uid = p.asset_uid JOIN asset_versions v ON v.asset_uid = p.asset_uid AND v.version = p.version
+		WHERE p.api_key = ? AND p.environment_uid = ? AND p.locale IN (` + placeholders(len(chain)) + `)`
+	args = append(args, f.APIKey, f.Environment)
+	for _, l := range chain {
+		args = append(args, l)
+	}
+	if uids != "" {
+		from += ` AND p.asset_uid IN (` + d.jsonValues() + `)`
+		args = append(args, uids)
+	}
+	return from + `) x`, args
+}
+
+// DeliveryAssetsByUID returns, by uid, the assets among uids that f's
+// environment serves in its locale (or fallback chain): the versions
+// published there. It costs one query whatever the number of uids.
+func (s *Store) DeliveryAssetsByUID(ctx context.Context, f DeliveryFilter, uids []string) (map[string]domain.PublishedAsset, error) {
+	out := map[string]domain.PublishedAsset{}
+	if len(uids) == 0 {
+		return out, nil
+	}
+	c := s.read()
+	chain, err := deliveryChain(ctx, c, f)
+	if err != nil {
+		return nil, err
+	}
+	from, args := publishedAssetSource(c.d, f, chain, jsonArg(uids))
+	items, _, err := s.deliveryAssetPage(ctx, c, f, pageQuery{from: from, where: "x.fallback_rank = 1", args: args,
+		order: "x.uid", limit: len(uids)})
+	for _, pa := range items {
+		out[pa.Asset.UID] = pa
+	}
+	return out, err
+}
+
+// deliveryAssetPage runs q (its from and where) over the published assets of f.
+func (s *Store) deliveryAssetPage(ctx context.Context, c conn, f DeliveryFilter, q pageQuery) ([]domain.PublishedAsset, int, error) {
+	q.cols = prefixed("x.", assetCols+", "+pubCols)
 	out := []domain.PublishedAsset{}
-	total, err := c.page(ctx, pageQuery{cols: prefixed("x.", assetCols+", "+pubCols), from: from, where: where,
-		args: append(args, whereArgs...), order: order, skip: f.Skip, limit: f.Limit, count: f.Count, countOnly: f.CountOnly},
+	total, err := c.page(ctx, q,
 		func(rows *sql.Rows) error {
 			var pa domain.PublishedAsset
 			var tags string

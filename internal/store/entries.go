@@ -216,22 +216,22 @@ var entrySystemCols = withCols(map[string]query.Field{
 })
 
 // entryResolver maps the paths of a query on entries: system fields to
-// their columns (alias e), tags to its JSON column, schema fields to
-// their path in data.
-func entryResolver(fields []domain.Field) query.Resolver {
+// their columns (of rows aliased alias), tags to its JSON column, schema
+// fields to their path in data.
+func entryResolver(alias string, fields []domain.Field) query.Resolver {
 	return func(path string) (query.Field, error) {
 		if f, ok := entrySystemCols[path]; ok {
-			f.Column = "e." + f.Column
+			f.Column = alias + "." + f.Column
 			return f, nil
 		}
 		if path == "tags" {
-			return query.Field{Column: "e.tags", Kind: query.JSON}, nil
+			return query.Field{Column: alias + ".tags", Kind: query.JSON}, nil
 		}
 		steps, ok := domain.SchemaPath(fields, path)
 		if !ok {
 			return query.Field{}, query.Invalid("%q is not a field of this content type.", path)
 		}
-		f := query.Field{Column: "e.data", Kind: query.JSON}
+		f := query.Field{Column: alias + ".data", Kind: query.JSON}
 		for _, st := range steps {
 			f.Steps = append(f.Steps, query.Step{Key: st.Key, Array: st.Array})
 		}
@@ -257,7 +257,8 @@ func (s *Store) Entries(ctx context.Context, f EntryFilter) ([]domain.Entry, int
 		}
 	}
 	lf := ListFilter{Query: f.Query, Asc: f.Asc, Desc: f.Desc}
-	where, whereArgs, order, err := c.filter(lf, entryResolver(fields), "e.updated_at DESC", "e.uid ASC")
+	rr := newRefResolver(ctx, c, readScope{apiKey: f.APIKey, chain: chain})
+	where, whereArgs, order, err := c.filter(lf, rr.resolver("e", fields), "e.updated_at DESC", "e.uid ASC")
 	if err != nil {
 		return nil, 0, err
 	}

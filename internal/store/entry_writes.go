@@ -297,7 +297,7 @@ func checkUnique(ctx context.Context, c conn, w EntryWrite, fields []domain.Fiel
 		}
 		v = f
 	}
-	cond, args, err := query.Compile(query.Cond{Path: u.Field, Op: query.OpEq, Value: v}, query.Dialect{Name: c.d.name}, entryResolver(fields))
+	cond, args, err := query.Compile(query.Cond{Path: u.Field, Op: query.OpEq, Value: v}, query.Dialect{Name: c.d.name}, entryResolver("e", fields))
 	if err != nil {
 		return fmt.Errorf("store: compile unique check of %s: %w", u.Field, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -21,6 +22,8 @@ type Store struct {
 	w *sql.DB // the writer pool (one connection on SQLite)
 	r *sql.DB // the reader pool (the same pool on PostgreSQL)
 	d *dialect
+	// counter, when set (CountQueries, tests only), counts statements.
+	counter atomic.Pointer[QueryCounter]
 }
 
 // Open connects to database (a postgres:// URL) or, when database is empty,
@@ -142,7 +145,7 @@ func (c conn) lock() string {
 }
 
 // read returns a conn on the reader pool.
-func (s *Store) read() conn { return conn{q: s.r, d: s.d} }
+func (s *Store) read() conn { return conn{q: s.counted(s.r), d: s.d} }
 
 // tx runs fn in a write transaction, retrying it on contention
 // (SQLITE_BUSY, serialization failures, deadlocks) with jittered backoff.
@@ -178,7 +181,7 @@ func (s *Store) tryTx(ctx context.Context, fn func(c conn) error) error {
 			return fmt.Errorf("store: lift statement timeout: %w", err)
 		}
 	}
-	if err := fn(conn{q: t, d: s.d, inTx: true}); err != nil {
+	if err := fn(conn{q: s.counted(t), d: s.d, inTx: true}); err != nil {
 		_ = t.Rollback()
 		return err
 	}
