@@ -19,6 +19,7 @@ func (a *API) cdaContentRoutes() []cdaRoute {
 		{"/v3/content_types/{content_type_uid}/entries/{entry_uid}", a.cdaEntry},
 		{"/v3/assets", a.cdaAssets},
 		{"/v3/assets/{asset_uid}", a.cdaAsset},
+		{"/v3/stacks/sync", a.cdaSync},
 	}
 }
 
