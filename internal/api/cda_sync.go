@@ -171,6 +171,8 @@ func (a *API) syncItems(r *http.Request, items []store.SyncItem) []map[string]an
 // token may be (published items stay: they are what an init lists).
 func Housekeeping(d Deps) []func(ctx context.Context, now time.Time) error {
 	return []func(ctx context.Context, now time.Time) error{
-		func(ctx context.Context, now time.Time) error { return d.Store.PruneSyncLog(ctx, now.Add(-syncTokenTTL)) },
+		func(ctx context.Context, now time.Time) error {
+			return d.Store.PruneSyncLog(ctx, now.Add(-syncTokenTTL))
+		},
 	}
 }

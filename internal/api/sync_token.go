@@ -22,21 +22,21 @@ const syncTokenTTL = 30 * 24 * time.Hour
 // stack's change order. A sync token (Page false) asks for what changed
 // after Hi; a pagination token continues the window (Lo, Hi] after After.
 type syncCursor struct {
-	V       int            `json:"v"`
-	Stack   string         `json:"k"`
-	Branch  string         `json:"b"`
-	Env     string         `json:"e"`
-	Locale  string         `json:"l,omitempty"`
-	CTs     []string       `json:"c,omitempty"`
-	Types   []string       `json:"t,omitempty"`
-	Start   int64          `json:"s,omitempty"`
-	Issued  int64          `json:"i"`
-	Page    bool           `json:"p,omitempty"`
-	Init    bool           `json:"n,omitempty"`
-	Lo      int64          `json:"lo"`
-	Hi      int64          `json:"hi"`
-	Skip    int            `json:"sk,omitempty"`
-	After   *store.SyncKey `json:"a,omitempty"`
+	V      int            `json:"v"`
+	Stack  string         `json:"k"`
+	Branch string         `json:"b"`
+	Env    string         `json:"e"`
+	Locale string         `json:"l,omitempty"`
+	CTs    []string       `json:"c,omitempty"`
+	Types  []string       `json:"t,omitempty"`
+	Start  int64          `json:"s,omitempty"`
+	Issued int64          `json:"i"`
+	Page   bool           `json:"p,omitempty"`
+	Init   bool           `json:"n,omitempty"`
+	Lo     int64          `json:"lo"`
+	Hi     int64          `json:"hi"`
+	Skip   int            `json:"sk,omitempty"`
+	After  *store.SyncKey `json:"a,omitempty"`
 }
 
 // sealCursor makes a token: the cursor as JSON, sealed (encrypted and
