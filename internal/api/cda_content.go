@@ -19,6 +19,7 @@ func (a *API) cdaContentRoutes() []cdaRoute {
 		{"/v3/content_types/{content_type_uid}/entries/{entry_uid}", domain.CredDelivery, a.cdaEntry},
 		{"/v3/assets", domain.CredDelivery, a.cdaAssets},
 		{"/v3/assets/{asset_uid}", domain.CredDelivery, a.cdaAsset},
+		{"/v3/stacks/sync", domain.CredDelivery, a.cdaSync},
 	}
 }
 

@@ -38,6 +38,7 @@ var cdaMatrixRows = []cdaMatrixRow{
 	{"GET /v3/assets/{asset_uid}", "/v3/assets/{pic}", "200 401 401 401 401"},
 	{"GET /v3/global_fields", "/v3/global_fields", "200 401 401 401 401"},
 	{"GET /v3/global_fields/{global_field_uid}", "/v3/global_fields/seo", "200 401 401 401 401"},
+	{"GET /v3/stacks/sync", "/v3/stacks/sync?init=true", "200 401 401 401 401"},
 	// The file of an asset: the unguessable secret in the path is the permission.
 	{"GET /assets/{api_key}/{asset_uid}/{url_secret}/{filename}", "{pic_path}", "200 200 200 200 200"},
 }

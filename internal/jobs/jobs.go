@@ -33,6 +33,12 @@ type Runner struct {
 	Interval time.Duration // how often to look for due jobs
 	Lease    time.Duration // how long a claim lasts before another worker may take over
 	Worker   string        // this runner's name in claims
+	// Housekeeping tasks (pruning logs past their retention) run at most
+	// once per HousekeepEvery on each instance; they are idempotent, so
+	// instances need not agree on who runs them.
+	Housekeeping   []func(ctx context.Context, now time.Time) error
+	HousekeepEvery time.Duration
+	lastHousekeep  time.Time
 	// Observe, when set, is told the outcome of every job this runner
 	// ran: "done", "retry", "failed", "claim_lost" or "no_handler".
 	// kind is the job's kind, one of a fixed set.
@@ -70,10 +76,25 @@ func (r *Runner) Run(ctx context.Context) {
 		if _, err := r.Tick(ctx); err != nil && ctx.Err() == nil {
 			r.Log.Warn("job runner", "err", err)
 		}
+		r.housekeep(ctx)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+	}
+}
+
+// housekeep runs the housekeeping tasks when HousekeepEvery has passed.
+func (r *Runner) housekeep(ctx context.Context) {
+	now := r.Now()
+	if r.HousekeepEvery <= 0 || now.Sub(r.lastHousekeep) < r.HousekeepEvery {
+		return
+	}
+	r.lastHousekeep = now
+	for _, task := range r.Housekeeping {
+		if err := task(store.Background(ctx), now); err != nil && ctx.Err() == nil {
+			r.Log.Warn("housekeeping", "err", err)
 		}
 	}
 }

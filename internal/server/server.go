@@ -98,7 +98,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		Log: cfg.Logger, Now: cfg.Now, BodyLimit: cfg.BodyLimit, RateRead: cfg.RateRead, RateWrite: cfg.RateWrite,
 		Files: s.files, PublicURL: cfg.PublicURL, CDAPublicURL: cfg.CDAPublicURL, MaxUpload: cfg.MaxUpload, CORSOrigins: cfg.CORSOrigins}
 	s.runner = &jobs.Runner{Store: core.Store, Handlers: api.JobHandlers(deps), Now: cfg.Now, Log: cfg.Logger,
-		Interval: time.Second, Lease: 2 * time.Minute, Worker: jobs.NewWorkerName()}
+		Interval: time.Second, Lease: 2 * time.Minute, Worker: jobs.NewWorkerName(),
+		Housekeeping: api.Housekeeping(deps), HousekeepEvery: time.Hour}
 	s.observe(core.Store, &deps, login, s.runner)
 	s.cma = newHTTPServer(api.New(deps), cfg.Logger)
 	s.cda = newHTTPServer(api.NewCDA(deps), cfg.Logger)

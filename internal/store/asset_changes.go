@@ -104,6 +104,9 @@ func deleteAssetRows(ctx context.Context, c conn, apiKey, uid string) ([]string,
 	if err != nil {
 		return nil, err
 	}
+	if err := logAssetRows(ctx, c, apiKey, SyncDeleted, ` AND p.asset_uid = ?`, uid); err != nil {
+		return nil, err
+	}
 	for _, q := range []string{`DELETE FROM asset_tags WHERE asset_uid = ?`, `DELETE FROM asset_versions WHERE asset_uid = ?`,
 		`DELETE FROM assets WHERE uid = ?`, `DELETE FROM published_assets WHERE asset_uid = ?`} {
 		if _, err := c.exec(ctx, q, uid); err != nil {

@@ -16,6 +16,9 @@ import (
 // counter in that transaction.
 func (s *Store) txAudit(ctx context.Context, a *domain.AuditEntry, fn func(c conn) error) error {
 	return s.tx(ctx, func(c conn) error {
+		if a != nil && c.st != nil {
+			c.st.now = a.CreatedAt
+		}
 		if err := fn(c); err != nil {
 			return err
 		}

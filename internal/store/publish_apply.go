@@ -52,14 +52,20 @@ func applyItem(ctx context.Context, c conn, apiKey string, p domain.PublishPaylo
 	case it.Type == domain.ItemEntry && p.Action == domain.ActionPublish:
 		return nil, publishEntry(ctx, c, apiKey, it, by, at)
 	case it.Type == domain.ItemEntry:
-		_, err := c.exec(ctx, `DELETE FROM published_entries WHERE api_key = ? AND uid = ? AND locale = ? AND environment_uid = ?`,
-			apiKey, it.UID, it.Locale, it.Environment)
+		cond, args := ` AND p.uid = ? AND p.locale = ? AND p.environment_uid = ?`, []any{it.UID, it.Locale, it.Environment}
+		if err := logEntryRows(ctx, c, apiKey, SyncUnpublished, cond, args...); err != nil {
+			return nil, err
+		}
+		_, err := c.exec(ctx, `DELETE FROM published_entries AS p WHERE p.api_key = ?`+cond, append([]any{apiKey}, args...)...)
 		return nil, wrap(err, "unpublish entry")
 	case p.Action == domain.ActionPublish:
 		return nil, publishAsset(ctx, c, apiKey, it, by, at)
 	}
-	_, err := c.exec(ctx, `DELETE FROM published_assets WHERE api_key = ? AND asset_uid = ? AND locale = ? AND environment_uid = ?`,
-		apiKey, it.UID, it.Locale, it.Environment)
+	cond, args := ` AND p.asset_uid = ? AND p.locale = ? AND p.environment_uid = ?`, []any{it.UID, it.Locale, it.Environment}
+	if err := logAssetRows(ctx, c, apiKey, SyncUnpublished, cond, args...); err != nil {
+		return nil, err
+	}
+	_, err := c.exec(ctx, `DELETE FROM published_assets AS p WHERE p.api_key = ?`+cond, append([]any{apiKey}, args...)...)
 	return nil, wrap(err, "unpublish asset")
 }
 
@@ -99,7 +105,10 @@ func publishEntry(ctx context.Context, c conn, apiKey string, it domain.PublishI
 		source_locale = excluded.source_locale, version = excluded.version, published_at = excluded.published_at,
 		published_by = excluded.published_by`,
 		apiKey, it.ContentType, it.UID, it.Locale, it.Environment, it.SourceLocale, it.Version, ms(at), by)
-	return wrap(err, "publish entry")
+	if err != nil {
+		return wrap(err, "publish entry")
+	}
+	return logSyncOne(ctx, c, apiKey, it.Environment, SyncEntry, it.UID, it.Locale, it.ContentType, SyncPublished)
 }
 
 // publishAsset makes an environment serve one version of an asset in a
@@ -119,7 +128,10 @@ func publishAsset(ctx context.Context, c conn, apiKey string, it domain.PublishI
 		ON CONFLICT (asset_uid, locale, environment_uid) DO UPDATE SET version = excluded.version,
 		published_at = excluded.published_at, published_by = excluded.published_by`,
 		apiKey, it.UID, it.Locale, it.Environment, it.Version, ms(at), by)
-	return wrap(err, "publish asset")
+	if err != nil {
+		return wrap(err, "publish asset")
+	}
+	return logSyncOne(ctx, c, apiKey, it.Environment, SyncAsset, it.UID, it.Locale, "", SyncPublished)
 }
 
 // RunPublishJob carries out a claimed publishing job (scheduled publish,
@@ -172,23 +184,41 @@ func jobAudit(j domain.Job, p domain.PublishPayload, now time.Time) *domain.Audi
 // unpublishEntryRows removes where entry uid is published: everywhere, or
 // where the content of locale (now removed) is what is published. A
 // locale published with another locale's content keeps it.
+// The sync log records them as deleted.
 func unpublishEntryRows(ctx context.Context, c conn, apiKey, uid, locale string) error {
-	q, args := `DELETE FROM published_entries WHERE api_key = ? AND uid = ?`, []any{apiKey, uid}
+	cond, args := ` AND p.uid = ?`, []any{uid}
 	if locale != "" {
-		q, args = q+` AND source_locale = ?`, append(args, locale)
+		cond, args = cond+` AND p.source_locale = ?`, append(args, locale)
 	}
-	_, err := c.exec(ctx, q, args...)
+	if err := logEntryRows(ctx, c, apiKey, SyncDeleted, cond, args...); err != nil {
+		return err
+	}
+	_, err := c.exec(ctx, `DELETE FROM published_entries AS p WHERE p.api_key = ?`+cond, append([]any{apiKey}, args...)...)
 	return wrap(err, "unpublish entry rows")
 }
 
 // unpublishContentType removes where the entries of a content type are published.
+// The sync log records its entries as deleted, and the content type.
 func unpublishContentType(ctx context.Context, c conn, apiKey, ctUID string) error {
+	if err := logEntryRows(ctx, c, apiKey, SyncDeleted, ` AND p.content_type_uid = ?`, ctUID); err != nil {
+		return err
+	}
+	if err := logSyncOne(ctx, c, apiKey, "", SyncContentType, ctUID, "", ctUID, SyncDeleted); err != nil {
+		return err
+	}
 	_, err := c.exec(ctx, `DELETE FROM published_entries WHERE api_key = ? AND content_type_uid = ?`, apiKey, ctUID)
 	return wrap(err, "unpublish content type")
 }
 
 // unpublishLocale removes everything published in a locale.
+// The sync log records them as unpublished.
 func unpublishLocale(ctx context.Context, c conn, apiKey, code string) error {
+	if err := logEntryRows(ctx, c, apiKey, SyncUnpublished, ` AND (p.locale = ? OR p.source_locale = ?)`, code, code); err != nil {
+		return err
+	}
+	if err := logAssetRows(ctx, c, apiKey, SyncUnpublished, ` AND p.locale = ?`, code); err != nil {
+		return err
+	}
 	if _, err := c.exec(ctx, `DELETE FROM published_entries WHERE api_key = ? AND (locale = ? OR source_locale = ?)`, apiKey, code, code); err != nil {
 		return fmt.Errorf("store: unpublish locale entries: %w", err)
 	}
@@ -198,6 +228,9 @@ func unpublishLocale(ctx context.Context, c conn, apiKey, code string) error {
 
 // unpublishEnvironment removes everything published to an environment.
 func unpublishEnvironment(ctx context.Context, c conn, apiKey, envUID string) error {
+	if err := forgetEnvironmentSync(ctx, c, apiKey, envUID); err != nil {
+		return err
+	}
 	for _, t := range []string{"published_entries", "published_assets"} {
 		if _, err := c.exec(ctx, `DELETE FROM `+t+` WHERE api_key = ? AND environment_uid = ?`, apiKey, envUID); err != nil {
 			return fmt.Errorf("store: unpublish environment from %s: %w", t, err)

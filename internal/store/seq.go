@@ -12,18 +12,27 @@ import (
 func init() { registerStackTables("stack_seq") }
 
 // bumpSeq advances the stack's change counter in the caller's transaction
-// and returns the new value. The upsert locks the stack's row until the
+// and returns the new value; later calls in the same transaction return
+// that value again, so one transaction is one step of the counter. The upsert locks the stack's row until the
 // transaction ends (PostgreSQL) or runs under SQLite's single writer, so
 // two transactions that bump one stack commit in the order of their
 // values: readers that see value n see every change numbered below it.
 // No sequence and no clock is involved, so the order holds across
 // instances sharing one database.
 func bumpSeq(ctx context.Context, c conn, apiKey string) (int64, error) {
+	if c.st != nil {
+		if seq, ok := c.st.seq[apiKey]; ok {
+			return seq, nil
+		}
+	}
 	var seq int64
 	err := c.row(ctx, `INSERT INTO stack_seq (api_key, seq) VALUES (?, 1)
 		ON CONFLICT (api_key) DO UPDATE SET seq = stack_seq.seq + 1 RETURNING seq`, apiKey).Scan(&seq)
 	if err != nil {
 		return 0, fmt.Errorf("store: bump change counter of %s: %w", apiKey, err)
+	}
+	if c.st != nil {
+		c.st.seq[apiKey] = seq
 	}
 	return seq, nil
 }

@@ -122,6 +122,15 @@ type conn struct {
 	q    querier
 	d    *dialect
 	inTx bool
+	st   *txState // per-transaction state; nil outside write transactions
+}
+
+// txState is what one write transaction remembers across its statements:
+// the change-counter value it took per stack (a transaction bumps a stack's
+// counter once) and the time its changes happen at.
+type txState struct {
+	seq map[string]int64
+	now time.Time
 }
 
 func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -181,7 +190,7 @@ func (s *Store) tryTx(ctx context.Context, fn func(c conn) error) error {
 			return fmt.Errorf("store: lift statement timeout: %w", err)
 		}
 	}
-	if err := fn(conn{q: s.counted(t), d: s.d, inTx: true}); err != nil {
+	if err := fn(conn{q: s.counted(t), d: s.d, inTx: true, st: &txState{seq: map[string]int64{}}}); err != nil {
 		_ = t.Rollback()
 		return err
 	}
