@@ -44,8 +44,9 @@ type API struct {
 	Deps
 	routes   []route
 	limits   limiters
-	activity activity // progress lines of long runs (progress.go)
-	openapi  []byte   // this listener's OpenAPI document (openapi.go)
+	activity activity     // progress lines of long runs (progress.go)
+	openapi  []byte       // this listener's OpenAPI document (openapi.go)
+	gql      *schemaCache // GraphQL schemas of recently queried stacks (cda_graphql.go)
 }
 
 // New returns the CMA handler.
@@ -78,11 +79,11 @@ func NewCDA(d Deps) http.Handler {
 }
 
 func newCDA(d Deps) (*API, chi.Router) {
-	a := &API{Deps: d}
+	a := &API{Deps: d, gql: newSchemaCache()}
 	a.PublicURL = d.CDAPublicURL
 	r := chi.NewRouter()
 	for _, rt := range a.cdaRoutes() {
-		r.Method("GET", rt.path, a.serveCDA(rt))
+		r.Method(rt.method, rt.path, a.serveCDA(rt))
 	}
 	a.mountOps(r, onCDA)
 	a.openapi = mustJSON(a.cdaDocument())

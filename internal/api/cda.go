@@ -19,10 +19,20 @@ type cdaCtx struct {
 // token (creds CredDelivery), or by no credential at all (CredNone: the
 // public URL of an asset's file, whose unguessable secret is the
 // permission). A CredNone handler gets a nil cdaCtx.
+//
+// The GraphQL endpoint (graphql set) takes GET and POST and answers its
+// errors, credential errors included, as GraphQL errors (cda_graphql.go).
 type cdaRoute struct {
-	path  string
-	creds domain.CredKind
-	h     func(w http.ResponseWriter, r *http.Request, cc *cdaCtx) error
+	method  string
+	path    string
+	creds   domain.CredKind
+	h       func(w http.ResponseWriter, r *http.Request, cc *cdaCtx) error
+	graphql bool
+}
+
+// cdaGet declares a GET route of the CDA.
+func cdaGet(path string, creds domain.CredKind, h func(w http.ResponseWriter, r *http.Request, cc *cdaCtx) error) cdaRoute {
+	return cdaRoute{method: http.MethodGet, path: path, creds: creds, h: h}
 }
 
 // cdaRoutes declares every CDA route: published content (cda_content.go),
@@ -31,9 +41,11 @@ type cdaRoute struct {
 // table and compare it with expectations written separately.
 func (a *API) cdaRoutes() []cdaRoute {
 	return append(a.cdaContentRoutes(),
-		cdaRoute{"/v3/global_fields", domain.CredDelivery, a.cdaGlobalFields},
-		cdaRoute{"/v3/global_fields/{global_field_uid}", domain.CredDelivery, a.cdaGlobalField},
-		cdaRoute{"/assets/{api_key}/{asset_uid}/{url_secret}/{filename}", domain.CredNone, a.cdaPublicAsset},
+		cdaGet("/v3/global_fields", domain.CredDelivery, a.cdaGlobalFields),
+		cdaGet("/v3/global_fields/{global_field_uid}", domain.CredDelivery, a.cdaGlobalField),
+		cdaGet("/assets/{api_key}/{asset_uid}/{url_secret}/{filename}", domain.CredNone, a.cdaPublicAsset),
+		cdaRoute{method: http.MethodGet, path: "/stacks/{api_key}", creds: domain.CredDelivery, h: a.cdaGraphQL, graphql: true},
+		cdaRoute{method: http.MethodPost, path: "/stacks/{api_key}", creds: domain.CredDelivery, h: a.cdaGraphQL, graphql: true},
 	)
 }
 
@@ -48,7 +60,7 @@ type CDARouteDecl struct {
 func CDARoutes() []CDARouteDecl {
 	var out []CDARouteDecl
 	for _, rt := range (&API{}).cdaRoutes() {
-		out = append(out, CDARouteDecl{Method: http.MethodGet, Path: rt.path, Creds: rt.creds})
+		out = append(out, CDARouteDecl{Method: rt.method, Path: rt.path, Creds: rt.creds})
 	}
 	return out
 }
@@ -62,6 +74,10 @@ func (a *API) serveCDA(rt cdaRoute) http.Handler {
 			if err := rt.h(w, r, nil); err != nil {
 				writeError(w, r, a.Log, err)
 			}
+			return
+		}
+		if rt.graphql {
+			a.serveGraphQL(w, r, rt)
 			return
 		}
 		held := &heldResponse{header: w.Header(), status: http.StatusOK}
@@ -89,7 +105,11 @@ func (a *API) cdaPublicAsset(w http.ResponseWriter, r *http.Request, _ *cdaCtx) 
 // tokens are not delivery tokens) and the environment query parameter,
 // which must name the token's environment.
 func (a *API) authorizeCDA(r *http.Request) (*cdaCtx, error) {
-	st, err := a.Store.Stack(r.Context(), r.Header.Get("api_key"))
+	apiKey := r.PathValue("api_key") // the GraphQL endpoint names the stack in its path
+	if apiKey == "" {
+		apiKey = r.Header.Get("api_key")
+	}
+	st, err := a.Store.Stack(r.Context(), apiKey)
 	if err != nil {
 		return nil, err
 	}

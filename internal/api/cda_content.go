@@ -13,13 +13,13 @@ import (
 // Content types are all the stack's, as Contentstack shows them.
 func (a *API) cdaContentRoutes() []cdaRoute {
 	return []cdaRoute{
-		{"/v3/content_types", domain.CredDelivery, a.cdaContentTypes},
-		{"/v3/content_types/{content_type_uid}", domain.CredDelivery, a.cdaContentType},
-		{"/v3/content_types/{content_type_uid}/entries", domain.CredDelivery, a.cdaEntries},
-		{"/v3/content_types/{content_type_uid}/entries/{entry_uid}", domain.CredDelivery, a.cdaEntry},
-		{"/v3/assets", domain.CredDelivery, a.cdaAssets},
-		{"/v3/assets/{asset_uid}", domain.CredDelivery, a.cdaAsset},
-		{"/v3/stacks/sync", domain.CredDelivery, a.cdaSync},
+		cdaGet("/v3/content_types", domain.CredDelivery, a.cdaContentTypes),
+		cdaGet("/v3/content_types/{content_type_uid}", domain.CredDelivery, a.cdaContentType),
+		cdaGet("/v3/content_types/{content_type_uid}/entries", domain.CredDelivery, a.cdaEntries),
+		cdaGet("/v3/content_types/{content_type_uid}/entries/{entry_uid}", domain.CredDelivery, a.cdaEntry),
+		cdaGet("/v3/assets", domain.CredDelivery, a.cdaAssets),
+		cdaGet("/v3/assets/{asset_uid}", domain.CredDelivery, a.cdaAsset),
+		cdaGet("/v3/stacks/sync", domain.CredDelivery, a.cdaSync),
 	}
 }
 

@@ -39,6 +39,9 @@ var cdaMatrixRows = []cdaMatrixRow{
 	{"GET /v3/global_fields", "/v3/global_fields", "200 401 401 401 401"},
 	{"GET /v3/global_fields/{global_field_uid}", "/v3/global_fields/seo", "200 401 401 401 401"},
 	{"GET /v3/stacks/sync", "/v3/stacks/sync?init=true", "200 401 401 401 401"},
+	// GraphQL: the stack in the path, the delivery token in access_token.
+	{"GET /stacks/{api_key}", "/stacks/{api_key}?query=%7B__typename%7D", "200 401 401 401 401"},
+	{"POST /stacks/{api_key}", "/stacks/{api_key}", "200 401 401 401 401"},
 	// The file of an asset: the unguessable secret in the path is the permission.
 	{"GET /assets/{api_key}/{asset_uid}/{url_secret}/{filename}", "{pic_path}", "200 200 200 200 200"},
 }
@@ -91,8 +94,13 @@ func TestCDACredentialMatrix(t *testing.T) {
 		cdaMatrixSeed(t, e)
 		for _, row := range cdaMatrixRows {
 			want := strings.Fields(row.want)
+			method := strings.Fields(row.route)[0]
+			var body any
+			if method == "POST" {
+				body = map[string]any{"query": "{ __typename }"}
+			}
 			for i, c := range cdaCredentials {
-				rec := e.Send(e.CDA, "GET", row.path, cdaCredentialHeaders(c), nil)
+				rec := e.Send(e.CDA, method, row.path, cdaCredentialHeaders(c), body)
 				if strconv.Itoa(rec.Code) != want[i] {
 					t.Errorf("%s as %s: %d, want %s; body %s", row.route, c, rec.Code, want[i], rec.Body.String())
 				}

@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/json"
-	"net/http"
 	"regexp"
 	"strings"
 
@@ -96,7 +95,7 @@ func (a *API) cdaDocument() *oaDoc {
 			Responses: errorResponses(successResponse(), "401", "412", "422")}
 		op.Parameters = append(op.Parameters, oaParam{Name: "environment", In: "query",
 			Description: "the delivery token's environment (name or uid); another one is refused", Schema: strSchema()})
-		d.add(http.MethodGet, rt.path, op)
+		d.add(rt.method, rt.path, op)
 	}
 	a.addOps(d, onCDA)
 	return d
