@@ -26,6 +26,7 @@ type Deps struct {
 	Files     files.Store // the bytes of uploaded assets
 	PublicURL string      // base of the URLs stackd hands out; "" = from each request's scheme and Host
 	MaxUpload int64       // bytes an uploaded asset file may have; 0 = DefaultMaxUpload
+	Draining  func() bool // reports a shutdown in progress (readyz answers 503); nil = never
 }
 
 // DefaultMaxUpload is the largest asset file accepted when Deps.MaxUpload is 0.
@@ -49,6 +50,7 @@ func New(d Deps) http.Handler {
 		r.Method(rt.method, rt.path, a.serve(rt))
 	}
 	r.Get("/healthz", a.healthz)
+	r.Get("/readyz", a.readyz)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, a.Log, errNoRoute())
 	})
@@ -66,6 +68,7 @@ func NewCDA(d Deps) http.Handler {
 	for _, rt := range a.cdaRoutes() {
 		r.Method("GET", rt.path, a.serveCDA(rt))
 	}
+	r.Get("/readyz", a.readyz)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) { writeError(w, r, a.Log, errNoRoute()) })
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { writeError(w, r, a.Log, errMethod()) })
 	return a.middleware(r, "cda")

@@ -11,10 +11,12 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/stackd/stackd/internal/auth"
 	"github.com/stackd/stackd/internal/domain"
 	"github.com/stackd/stackd/internal/server"
+	"github.com/stackd/stackd/internal/store"
 )
 
 // Version is stamped at build time with -ldflags "-X …/cli.Version=…".
@@ -132,6 +134,7 @@ func (f *flags) str(name, def, help string) *string {
 // storage declares the flags every command that opens the database takes.
 type storage struct {
 	data, database, secretKey, cost *string
+	stmtTimeout, synchronous        *string
 }
 
 func (f *flags) storage() storage {
@@ -140,7 +143,22 @@ func (f *flags) storage() storage {
 		database:  f.str("database", "", "empty for SQLite in --data, or a postgres:// URL"),
 		secretKey: f.str("secret-key", "", "key that encrypts recoverable secrets (default: generated into --data)"),
 		cost:      f.str("password-cost", "strong", "argon2id cost: strong, or low (tests only)"),
+		stmtTimeout: f.str("pg-statement-timeout", store.DefaultStatementTimeout.String(),
+			"PostgreSQL statement_timeout of request queries (0 = the server's own); background work runs without it"),
+		synchronous: f.str("sqlite-synchronous", "full", "SQLite durability: full (a commit survives power loss) or normal (faster; survives a crash of stackd)"),
 	}
+}
+
+// options checks the storage flags and returns the store options.
+func (s storage) options() (store.Options, error) {
+	d, err := time.ParseDuration(*s.stmtTimeout)
+	if err != nil || d < 0 {
+		return store.Options{}, fmt.Errorf("--pg-statement-timeout must be a non-negative duration such as 30s, not %q", *s.stmtTimeout)
+	}
+	if v := strings.ToLower(*s.synchronous); v != "full" && v != "normal" {
+		return store.Options{}, fmt.Errorf("--sqlite-synchronous must be full or normal, not %q", *s.synchronous)
+	}
+	return store.Options{Database: *s.database, DataDir: *s.data, StatementTimeout: d, Synchronous: *s.synchronous}, nil
 }
 
 func (s storage) params() (auth.Params, error) {
@@ -158,7 +176,11 @@ func (s storage) open(ctx context.Context) (*server.Core, error) {
 	if err != nil {
 		return nil, err
 	}
-	return server.OpenCore(ctx, *s.data, *s.database, *s.secretKey, p)
+	o, err := s.options()
+	if err != nil {
+		return nil, err
+	}
+	return server.OpenCoreWith(ctx, *s.secretKey, p, o)
 }
 
 func newLogger(w io.Writer, level string) (*slog.Logger, error) {

@@ -28,8 +28,17 @@ func serve(ctx context.Context, env Env, args []string) error {
 	logLevel := f.str("log-level", "info", "debug, info, warn or error")
 	rateRead := f.str("rate-limit-read", "0", "per-organization GET requests per second (0 = off)")
 	rateWrite := f.str("rate-limit-write", "0", "per-organization write requests per second (0 = off)")
+	drainDelay := f.str("drain-delay", "0s", "after SIGTERM, how long /readyz answers 503 while requests are still served")
 	if err := f.Parse(args); err != nil {
 		return err
+	}
+	so, err := st.options()
+	if err != nil {
+		return err
+	}
+	drain, err := time.ParseDuration(*drainDelay)
+	if err != nil || drain < 0 {
+		return fmt.Errorf("--drain-delay must be a non-negative duration such as 5s, not %q", *drainDelay)
 	}
 	limit, err := strconv.ParseInt(*bodyLimit, 10, 64)
 	if err != nil || limit <= 0 {
@@ -57,6 +66,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 		TLSCert: *cert, TLSKey: *key, PublicURL: *publicURL, SecretKey: *st.secretKey,
 		OrgName: *orgName, OwnerEmail: *ownerEmail, OwnerPassword: *ownerPassword,
 		BodyLimit: limit, MaxUpload: upload, PasswordCost: cost, Logger: log, Out: env.Stdout, RateRead: rr, RateWrite: rw,
+		StatementTimeout: so.StatementTimeout, SQLiteSynchronous: so.Synchronous, DrainDelay: drain,
 	})
 	if err != nil {
 		return err
