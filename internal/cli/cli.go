@@ -39,6 +39,8 @@ commands:
   user unlock           clear a user's login lockout
   user 2fa enable       enable TOTP two-factor login for a user
   org add               add an organization owned by an existing user
+  backup                write an archive of a SQLite stackd (while it runs)
+  restore               unpack a backup archive into an empty data folder
   version               print the version
 
 Every flag can also be set as STACKD_<FLAG> (upper case, dashes as underscores).
@@ -97,6 +99,10 @@ func run(ctx context.Context, env Env) error {
 		return user2FA(ctx, env, rest)
 	case "org add":
 		return orgAdd(ctx, env, rest)
+	case "backup":
+		return backupCmd(ctx, env, rest)
+	case "restore":
+		return restoreCmd(ctx, env, rest)
 	case "version", "--version", "-v":
 		fmt.Fprintln(env.Stdout, "stackd", Version)
 		return nil

@@ -87,6 +87,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.Close()
 		return nil, fmt.Errorf("server: asset files: %w", err)
 	}
+	if err := s.files.FlushDeferred(); err != nil {
+		cfg.Logger.Warn("could not remove asset files deleted during a backup", "err", err)
+	}
 	deps := api.Deps{Store: core.Store, Auth: core.Authenticator(cfg.Now), Hasher: core.Hasher, Box: core.Box,
 		Log: cfg.Logger, Now: cfg.Now, BodyLimit: cfg.BodyLimit, RateRead: cfg.RateRead, RateWrite: cfg.RateWrite,
 		Files: s.files, PublicURL: cfg.PublicURL, MaxUpload: cfg.MaxUpload, Draining: s.draining.Load}
