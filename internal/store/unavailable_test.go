@@ -20,7 +20,9 @@ import (
 // TestUnavailable classifies errors by their types, however deeply they
 // are wrapped, and leaves every other error alone (a 500 stays a 500).
 func TestUnavailable(t *testing.T) {
-	wrapped := func(err error) error { return fmt.Errorf("store: find entry x: %w", fmt.Errorf("store: begin: %w", err)) }
+	wrapped := func(err error) error {
+		return fmt.Errorf("store: find entry x: %w", fmt.Errorf("store: begin: %w", err))
+	}
 	for _, c := range []struct {
 		name string
 		err  error
