@@ -42,7 +42,7 @@ func TestKill9UnderWrites(t *testing.T) {
 
 			srv = startServer(t, data, db)
 			c.reattach(srv)
-			entries, assets := l.verify(t, c, time.Time{})
+			entries, assets := l.verify(t, c, time.Time{}, time.Time{})
 			t.Logf("after restart: %d acknowledged entries and %d acknowledged assets all found", entries, assets)
 			if l.count("transport") == 0 {
 				t.Errorf("no request was cut by the kill: the kill did not happen under load")

@@ -46,7 +46,7 @@ func TestFailover(t *testing.T) {
 	wg.Wait()
 	t.Logf("load through the failover: %s", l)
 	checkAnswers(t, l, "200", "201", "503")
-	entries, assets := l.verify(t, c, time.Time{})
+	entries, assets := l.verify(t, c, time.Time{}, time.Time{})
 	t.Logf("on the new primary: %d acknowledged entries and %d acknowledged assets all found", entries, assets)
 	if v, err := standby.query("stackd", "SELECT pg_is_in_recovery()::text"); err != nil || v != "false" {
 		t.Errorf("the promoted standby is in recovery: %q %v", v, err)

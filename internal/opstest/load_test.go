@@ -12,21 +12,31 @@ import (
 	"time"
 )
 
-// ackEntry is what stackd acknowledged last for one entry, and the titles
-// sent after that without an acknowledgment (any of them may have been
-// committed before the answer was lost).
+// ackEntry is the history of one entry: every title sent for it, in
+// order, and the answers that acknowledged some of them.
 type ackEntry struct {
+	sent []string
+	acks []ack
+}
+
+// ack is one acknowledged write: the version it made and when.
+type ack struct {
 	version int
-	title   string
-	pending []string
+	sent    int // index of the title in sent
 	at      time.Time
 }
 
-// ackAsset is an acknowledged asset: the digest of each acknowledged version's file.
+// ackAsset is an acknowledged asset: the digest of each acknowledged
+// version's file and when it was acknowledged.
 type ackAsset struct {
-	versions map[int][32]byte
-	deleted  bool // its deletion was acknowledged
-	at       time.Time
+	versions map[int]ackFile
+	deleteSent time.Time // when its deletion was sent
+	deleted    time.Time // when its deletion was acknowledged
+}
+
+type ackFile struct {
+	sum [32]byte
+	at  time.Time
 }
 
 // ledger records every write attempt and its answer.
@@ -143,14 +153,16 @@ func (ld *load) createEntry(title string) string {
 	e := r.body["entry"].(map[string]any)
 	uid := str(e["uid"])
 	ld.l.mu.Lock()
-	ld.l.entries[uid] = &ackEntry{version: num(e["_version"]), title: title, at: time.Now()}
+	ld.l.entries[uid] = &ackEntry{sent: []string{title}, acks: []ack{{version: num(e["_version"]), at: time.Now()}}}
 	ld.l.mu.Unlock()
 	return uid
 }
 
 func (ld *load) updateEntry(uid, title string) {
 	ld.l.mu.Lock()
-	ld.l.entries[uid].pending = append(ld.l.entries[uid].pending, title)
+	e := ld.l.entries[uid]
+	e.sent = append(e.sent, title)
+	i := len(e.sent) - 1
 	ld.l.mu.Unlock()
 	r := ld.c.do("PUT", "/v3/content_types/note/entries/"+uid, map[string]any{"entry": map[string]any{"title": title}})
 	ld.l.note(r)
@@ -159,7 +171,7 @@ func (ld *load) updateEntry(uid, title string) {
 	}
 	v := num(r.body["entry"].(map[string]any)["_version"])
 	ld.l.mu.Lock()
-	ld.l.entries[uid] = &ackEntry{version: v, title: title, at: time.Now()}
+	e.acks = append(e.acks, ack{version: v, sent: i, at: time.Now()})
 	ld.l.mu.Unlock()
 }
 
@@ -179,7 +191,7 @@ func (ld *load) uploadAsset(title string) string {
 	a := r.body["asset"].(map[string]any)
 	uid := str(a["uid"])
 	ld.l.mu.Lock()
-	ld.l.assets[uid] = &ackAsset{versions: map[int][32]byte{num(a["_version"]): sum}, at: time.Now()}
+	ld.l.assets[uid] = &ackAsset{versions: map[int]ackFile{num(a["_version"]): {sum, time.Now()}}}
 	ld.l.mu.Unlock()
 	return uid
 }
@@ -193,62 +205,95 @@ func (ld *load) replaceAsset(uid, title string) {
 	}
 	v := num(r.body["asset"].(map[string]any)["_version"])
 	ld.l.mu.Lock()
-	ld.l.assets[uid].versions[v] = sum
+	ld.l.assets[uid].versions[v] = ackFile{sum, time.Now()}
 	ld.l.mu.Unlock()
 }
 
 // deleteAsset deletes the oldest asset of the list and returns the rest.
 func (ld *load) deleteAsset(uids []string) []string {
+	ld.l.mu.Lock()
+	ld.l.assets[uids[0]].deleteSent = time.Now()
+	ld.l.mu.Unlock()
 	r := ld.c.do("DELETE", "/v3/assets/"+uids[0], nil)
 	ld.l.note(r)
 	if r.err == nil && r.status == 200 {
 		ld.l.mu.Lock()
-		ld.l.assets[uids[0]].deleted = true
+		ld.l.assets[uids[0]].deleted = time.Now()
 		ld.l.mu.Unlock()
 	}
 	return uids[1:]
 }
 
-// verify checks that every acknowledged write acknowledged before
-// `before` (zero: all) is in the stackd c calls: each entry at its
-// acknowledged version with its title (or a later version with a title
-// sent after it), each asset with the bytes of every acknowledged
-// version, unless its deletion was acknowledged.
-func (l *ledger) verify(t *testing.T, c *client, before time.Time) (entries, assets int) {
+// verify checks that every write acknowledged before `before` (zero: all)
+// is in the stackd c calls: each entry at its last acknowledged version
+// with its title, or at a later version with a title sent after it (such
+// a write may have committed before its answer was lost, or before the
+// backup began); each asset with the bytes of every acknowledged version.
+// An asset whose deletion was acknowledged before `before` must be gone;
+// one whose deletion was sent before `after` (when the backup ended) may
+// or may not be there; any other must be there.
+func (l *ledger) verify(t *testing.T, c *client, before, after time.Time) (entries, assets int) {
 	t.Helper()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for uid, want := range l.entries {
-		if !before.IsZero() && want.at.After(before) {
-			continue
+	for uid, e := range l.entries {
+		if a, ok := e.lastAck(before); ok {
+			entries++
+			verifyEntry(t, c, uid, a.version, e.sent[a.sent], e.sent[a.sent+1:])
 		}
-		entries++
-		verifyEntry(t, c, uid, want)
 	}
-	for uid, want := range l.assets {
-		if want.deleted || (!before.IsZero() && want.at.After(before)) {
-			continue
-		}
-		assets++
-		for v, sum := range want.versions {
-			verifyAssetVersion(t, c, uid, v, sum)
+	for uid, a := range l.assets {
+		switch {
+		case !a.deleted.IsZero() && (before.IsZero() || a.deleted.Before(before)):
+			if r := c.do("GET", "/v3/assets/"+uid, nil); r.err != nil || r.status != 422 {
+				t.Errorf("asset %s, deleted: %d %s %v", uid, r.status, r.raw, r.err)
+			}
+		case !a.deleteSent.IsZero() && (after.IsZero() || a.deleteSent.Before(after)):
+			// deleted around the backup: either way is right
+		default:
+			if a.verify(t, c, uid, before) {
+				assets++
+			}
 		}
 	}
 	return entries, assets
 }
 
-func verifyEntry(t *testing.T, c *client, uid string, want *ackEntry) {
+// verify checks the versions acknowledged before `before` (zero: all) and
+// reports whether there were any.
+func (a *ackAsset) verify(t *testing.T, c *client, uid string, before time.Time) bool {
+	t.Helper()
+	counted := false
+	for v, f := range a.versions {
+		if before.IsZero() || f.at.Before(before) {
+			verifyAssetVersion(t, c, uid, v, f.sum)
+			counted = true
+		}
+	}
+	return counted
+}
+
+// lastAck is the last acknowledgment before `before` (zero: the last).
+func (e *ackEntry) lastAck(before time.Time) (ack, bool) {
+	for i := len(e.acks) - 1; i >= 0; i-- {
+		if before.IsZero() || e.acks[i].at.Before(before) {
+			return e.acks[i], true
+		}
+	}
+	return ack{}, false
+}
+
+func verifyEntry(t *testing.T, c *client, uid string, version int, title string, later []string) {
 	t.Helper()
 	r := c.do("GET", "/v3/content_types/note/entries/"+uid, nil)
 	if r.err != nil || r.status != 200 {
-		t.Errorf("acknowledged entry %s (v%d %q) is lost: %d %s %v", uid, want.version, want.title, r.status, r.raw, r.err)
+		t.Errorf("acknowledged entry %s (v%d %q) is lost: %d %s %v", uid, version, title, r.status, r.raw, r.err)
 		return
 	}
 	e := r.body["entry"].(map[string]any)
-	got, title := num(e["_version"]), str(e["title"])
-	if got < want.version || (got == want.version && title != want.title) ||
-		(got > want.version && !oneOf(title, want.pending...)) {
-		t.Errorf("entry %s: v%d %q, want v%d %q (or later: %v)", uid, got, title, want.version, want.title, want.pending)
+	got, gotTitle := num(e["_version"]), str(e["title"])
+	if got < version || (got == version && gotTitle != title) || (got > version && !oneOf(gotTitle, later...)) {
+		t.Errorf("entry %s: v%d %q, want v%d %q (or later: %v)", uid, got, gotTitle, version, title, later)
 	}
 }
 

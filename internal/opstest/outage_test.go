@@ -38,7 +38,7 @@ func TestPostgresOutage(t *testing.T) {
 	wg.Wait()
 	t.Logf("load through the outage: %s", l)
 	checkAnswers(t, l, "200", "201", "503")
-	entries, assets := l.verify(t, c, time.Time{})
+	entries, assets := l.verify(t, c, time.Time{}, time.Time{})
 	t.Logf("%d acknowledged entries and %d acknowledged assets all found", entries, assets)
 }
 
