@@ -48,6 +48,9 @@ type Manifest struct {
 // archive appears at out only when complete.
 func Create(ctx context.Context, dataDir, out, version string) (Manifest, error) {
 	ctx = store.Background(ctx)
+	if _, err := os.Stat(filepath.Join(dataDir, dbName)); err != nil {
+		return Manifest{}, fmt.Errorf("backup: no SQLite database in %s: %w", dataDir, err)
+	}
 	disk, err := files.NewDisk(filepath.Join(dataDir, "assets"))
 	if err != nil {
 		return Manifest{}, err

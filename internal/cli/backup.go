@@ -15,7 +15,7 @@ func backupCmd(ctx context.Context, env Env, args []string) error {
 	f := newFlags("backup", env)
 	data := f.str("data", "./stackd-data", "the data folder of the stackd to back up")
 	database := f.str("database", "", "must be empty: backups of PostgreSQL are made with pg_dump")
-	secretKey := f.str("secret-key", "", "only checked: a key given this way is not in the data folder, so not in the archive")
+	secretKey := f.str("secret-key", "", "accepted for symmetry with serve; a key given this way is not in the data folder, so not in the archive")
 	out := f.String("out", "", "the archive to write (tar.gz, mode 0600); must not exist")
 	if err := f.Parse(args); err != nil {
 		return err
@@ -36,9 +36,12 @@ func backupCmd(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintf(env.Stderr, "stackd: warning: %d asset files named by the database were missing from %s/assets (listed in backup.json)\n", len(m.Missing), *data)
 	}
 	if !m.SecretKey {
-		fmt.Fprintln(env.Stderr, "stackd: warning: no secret.key in the data folder: keep the --secret-key the server uses with this backup; without it sealed secrets (delivery tokens, TOTP seeds) cannot be opened")
+		where := "no secret.key in the data folder"
+		if *secretKey != "" {
+			where = "the key given with --secret-key is not in the archive"
+		}
+		fmt.Fprintf(env.Stderr, "stackd: warning: %s: keep the server's --secret-key with this backup; without it sealed secrets (delivery tokens, TOTP seeds) cannot be opened\n", where)
 	}
-	_ = secretKey
 	return nil
 }
 
