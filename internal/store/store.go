@@ -23,6 +23,7 @@ type Store struct {
 	w *sql.DB // the writer pool (one connection on SQLite)
 	r *sql.DB // the reader pool (the same pool on PostgreSQL)
 	d *dialect
+	g *group // SQLite's group committer (group.go); nil on PostgreSQL
 }
 
 // Options say how to open the store.
@@ -115,8 +116,8 @@ func openSQLite(dataDir, synchronous string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	return &Store{w: w, r: r, d: &dialect{name: "sqlite",
-		tables: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1`}}, nil
+	d := &dialect{name: "sqlite", tables: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1`}
+	return &Store{w: w, r: r, d: d, g: newGroup(w, d)}, nil
 }
 
 // openPostgres opens a pool on dsn. A URL may name several hosts
@@ -155,6 +156,9 @@ func (s *Store) Engine() string { return s.d.name }
 
 // Close closes the connection pools.
 func (s *Store) Close() error {
+	if s.g != nil {
+		s.g.close()
+	}
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
@@ -206,8 +210,15 @@ func (s *Store) read() conn { return conn{q: s.r, d: s.d} }
 
 // tx runs fn in a write transaction, retrying it on contention
 // (SQLITE_BUSY, serialization failures, deadlocks) with jittered backoff.
-// fn must be safe to run more than once.
+// fn must be safe to run more than once. On SQLite, transactions that wait
+// at the same time commit together (group.go); fn still commits or fails
+// on its own.
 func (s *Store) tx(ctx context.Context, fn func(c conn) error) error {
+	if s.g != nil {
+		if err := s.g.do(ctx, fn); err != errRunAlone {
+			return err
+		}
+	}
 	const attempts = 8
 	backoff := 5 * time.Millisecond
 	var err error
