@@ -29,7 +29,7 @@ type ack struct {
 // ackAsset is an acknowledged asset: the digest of each acknowledged
 // version's file and when it was acknowledged.
 type ackAsset struct {
-	versions map[int]ackFile
+	versions   map[int]ackFile
 	deleteSent time.Time // when its deletion was sent
 	deleted    time.Time // when its deletion was acknowledged
 }
