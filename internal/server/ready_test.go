@@ -21,7 +21,7 @@ func TestReadyzDrains(t *testing.T) {
 	defer cancel()
 	srv, err := server.New(ctx, server.Config{Addr: "127.0.0.1:0", CDAAddr: "127.0.0.1:0", DataDir: t.TempDir(),
 		OwnerEmail: "owner@example.com", OwnerPassword: "Owner-passw0rd", PasswordCost: auth.TestParams,
-		DrainDelay: 2 * time.Second, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		DrainDelay: 3 * time.Second, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
