@@ -36,6 +36,7 @@ import (
 type group struct {
 	w    *sql.DB
 	d    *dialect
+	conn func(*sql.Tx) conn // Store.txConn
 	reqs chan *groupReq // unbuffered: a send succeeds only while the committer runs
 	quit chan struct{}
 	once sync.Once
@@ -64,8 +65,8 @@ type panicked struct{ v any }
 
 func (p *panicked) Error() string { return fmt.Sprintf("store: transaction panicked: %v", p.v) }
 
-func newGroup(w *sql.DB, d *dialect) *group {
-	g := &group{w: w, d: d, reqs: make(chan *groupReq), quit: make(chan struct{}), max: 64}
+func newGroup(w *sql.DB, d *dialect, txConn func(*sql.Tx) conn) *group {
+	g := &group{w: w, d: d, conn: txConn, reqs: make(chan *groupReq), quit: make(chan struct{}), max: 64}
 	g.done.Add(1)
 	go g.run()
 	return g
@@ -168,7 +169,7 @@ func (g *group) member(t *sql.Tx, r *groupReq) (succeeded, broken bool) {
 		r.done <- errRunAlone
 		return false, true
 	}
-	err := call(r.fn, conn{q: t, d: g.d, inTx: true})
+	err := call(r.fn, g.conn(t))
 	if err == nil {
 		if _, err := t.Exec(`RELEASE stackd_tx`); err != nil {
 			r.done <- errRunAlone

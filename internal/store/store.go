@@ -117,7 +117,9 @@ func openSQLite(dataDir, synchronous string) (*Store, error) {
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
 	d := &dialect{name: "sqlite", tables: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1`}
-	return &Store{w: w, r: r, d: d, g: newGroup(w, d)}, nil
+	s := &Store{w: w, r: r, d: d}
+	s.g = newGroup(w, d, s.txConn)
+	return s, nil
 }
 
 // openPostgres opens a pool on dsn. A URL may name several hosts
@@ -249,7 +251,7 @@ func (s *Store) tryTx(ctx context.Context, fn func(c conn) error) error {
 			return fmt.Errorf("store: lift statement timeout: %w", err)
 		}
 	}
-	if err := fn(conn{q: t, d: s.d, inTx: true}); err != nil {
+	if err := fn(s.txConn(t)); err != nil {
 		_ = t.Rollback()
 		return err
 	}
@@ -258,6 +260,11 @@ func (s *Store) tryTx(ctx context.Context, fn func(c conn) error) error {
 	}
 	return nil
 }
+
+// txConn is the conn a transaction function gets: one per logical
+// transaction, also when group commit runs several in one SQLite
+// transaction (group.go).
+func (s *Store) txConn(t *sql.Tx) conn { return conn{q: t, d: s.d, inTx: true} }
 
 type bgKey struct{}
 
