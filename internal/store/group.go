@@ -37,7 +37,7 @@ type group struct {
 	w    *sql.DB
 	d    *dialect
 	conn func(*sql.Tx) conn // Store.txConn
-	reqs chan *groupReq // unbuffered: a send succeeds only while the committer runs
+	reqs chan *groupReq     // unbuffered: a send succeeds only while the committer runs
 	quit chan struct{}
 	once sync.Once
 	done sync.WaitGroup
