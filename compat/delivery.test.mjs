@@ -6,8 +6,9 @@
 //   STACKD_OWNER_EMAIL=… STACKD_OWNER_PASSWORD=… node --test delivery.test.mjs
 // After the token checks it publishes linked content with the CMA SDK (books, people who
 // reference books, articles that reference people, asset files, a global field) and reads it
-// back with the delivery SDK: includeReference() (nested), whereIn(), globalField(), and the
-// asset URLs the CDA hands out, fetched as they are returned and compared byte for byte.
+// back with the delivery SDK: includeReference() (nested), whereIn(), globalField(), the
+// asset URLs the CDA hands out, fetched as they are returned and compared byte for byte, and
+// sync(): an init over two pages, then a sync token after an unpublish and a delete.
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import https from 'node:https'
@@ -247,5 +248,44 @@ describe('delivery SDK against stackd', { timeout: 120_000 }, () => {
       log.record(`GET ${label} as returned`, ok, ok ? '' : `status ${res.status}, ${res.body.length} bytes`)
       assert.ok(ok, `${label} ${url}: status ${res.status}, ${res.body.length} bytes`)
     }
+  })
+
+  // --- sync ------------------------------------------------------------------------------------
+
+  it('sync() lists what is published, page by page, then replays an unpublish and a delete', async () => {
+    const s = need(state.cma, 'the CMA stack')
+    const stack = deliveryStack({ apiKey: need(state.apiKey, 'api_key'), deliveryToken: need(state.deliveryToken, 'delivery token'), retryOnError: false })
+    // 100 more published books, so that an init takes two pages (100 items a page).
+    const books = []
+    for (let i = 0; i < 100; i += 10) {
+      const batch = await Promise.all(Array.from({ length: 10 }, (_, j) =>
+        s.contentType('book').entry().create({ entry: { title: `Sync book ${i + j}` } }, { locale: 'en-us' })
+          .then((e) => e.publish(publishTo).then(() => e.uid))))
+      books.push(...batch)
+    }
+    log.record('create and publish 100 books (CMA SDK)', books.length === 100, '')
+    const first = await log.ok('sync() init, first page', () => stack.sync())
+    assert.equal(first.items.length, 100)
+    assert.equal(typeof first.pagination_token, 'string', 'a second page is announced')
+    const all = await log.ok('sync({}, true) init, every page', () => stack.sync({}, true))
+    const published = all.items.filter((it) => it.type === 'entry_published').map((it) => it.data.uid)
+    const assets = all.items.filter((it) => it.type === 'asset_published').map((it) => it.data.uid)
+    assert.equal(published.length, 103, 'the linked content (book, person, article) and the 100 books')
+    assert.ok(published.includes(state.article) && books.every((b) => published.includes(b)))
+    assert.deepEqual(assets, [state.coverUid])
+    const syncToken = need(all.sync_token, 'sync token of the init')
+    const article = all.items.find((it) => it.data.uid === state.article)
+    assert.equal(article.content_type_uid, 'article')
+    assert.equal(article.data.title, 'Hello')
+
+    const entry = await s.contentType('article').entry(state.article).fetch()
+    await log.ok('entry unpublish (CMA SDK)', () => entry.unpublish(publishTo))
+    await log.ok('entry delete (CMA SDK)', () => s.contentType('person').entry(state.person).delete())
+    const delta = await log.ok('sync({syncToken})', () => stack.sync({ syncToken }))
+    assert.deepEqual(delta.items.map((it) => `${it.type} ${it.data.uid}`),
+      [`entry_unpublished ${state.article}`, `entry_deleted ${state.person}`])
+    assert.equal(typeof delta.sync_token, 'string')
+    const none = await log.ok('sync({syncToken}) again', () => stack.sync({ syncToken: delta.sync_token }))
+    assert.deepEqual(none.items, [])
   })
 })

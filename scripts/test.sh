@@ -5,7 +5,12 @@
 #   1. go vet ./...
 #   2. go test ./... on SQLite, and on PostgreSQL too: $STACKD_TEST_POSTGRES_URL if set, else a
 #      throwaway cluster (scripts/pg.sh)
-#   3. compat: build stackd, serve it over TLS as cma.test/cda.test, and drive it with the official
+#   3. operations (internal/opstest, the built binary as a separate process): kill -9 under
+#      concurrent entry and asset writes on SQLite and PostgreSQL, PostgreSQL stopped in immediate
+#      mode under load (503s, recovery by itself), backup under load and restore
+#   4. failover: a primary and a synchronous standby (two PostgreSQL clusters), the primary
+#      stopped and the standby promoted under write load (internal/opstest TestFailover)
+#   5. compat: build stackd, serve it over TLS as cma.test/cda.test, and drive it with the official
 #      clients from npm: the CMA SDK (compat/smoke.test.mjs), the delivery SDK
 #      (compat/delivery.test.mjs), both SDKs module by module (compat/sdk.test.mjs), the csdx CLI
 #      (compat/cli.test.mjs) and the csdx export → import round trip (compat/roundtrip.test.mjs);
@@ -54,10 +59,11 @@ warn() {
 # stage NAME CMD... runs one stage and records its result; it never stops the script.
 # CMD returns 0 for passed, 2 for skipped, anything else for failed.
 stage() {
-  local name=$1 rc
+  local name=$1 rc t0=$SECONDS
   shift
   printf '\n==> %s\n' "$name"
   "$@" && rc=0 || rc=$?
+  name="$name ($((SECONDS - t0)) s)"
   case $rc in
     0) passed=$((passed + 1)); results+=("PASS  $name") ;;
     2) results+=("SKIP  $name") ;;
@@ -95,7 +101,34 @@ go_test() {
 }
 stage "go test ($pg_label)" go_test "$@"
 
-# --- c./d. compat: the built server driven by the official clients --------------------------
+# --- c. operations: crashes, outages, backups and failover (internal/opstest) ---------------
+# ops_test runs opstest tests matching $1; they build stackd and start it (and PostgreSQL clusters
+# of their own) as separate processes. The figures they log (writes acknowledged, answers) are shown.
+ops_test() {
+  set -o pipefail
+  STACKD_TEST_OPS=1 go test -count=1 -timeout 10m -v -run "$1" ./internal/opstest/ 2>&1 |
+    grep -v -E '^(=== (RUN|PAUSE|CONT|NAME)|PASS$)'
+}
+ops_stage() {
+  if ! pg_find_bin >/dev/null; then
+    [ "$CI" = true ] && { echo "ERROR: PostgreSQL binaries are missing under CI=true." >&2; return 1; }
+    warn "PostgreSQL binaries not found: only the SQLite operations tests run."
+  fi
+  ops_test "$1"
+}
+failover_stage() {
+  if ! pg_find_bin >/dev/null; then
+    [ "$CI" = true ] && { echo "ERROR: PostgreSQL binaries are missing under CI=true." >&2; return 1; }
+    warn "PostgreSQL binaries not found: the failover test is SKIPPED."
+    return 2
+  fi
+  ops_test '^TestFailover$'
+}
+stage "operations (kill -9, PostgreSQL outage, backup and restore under load)" \
+  ops_stage '^(TestKill9UnderWrites|TestPostgresOutage|TestBackupUnderLoad)$'
+stage "failover (primary and synchronous standby, promotion under load)" failover_stage
+
+# --- d. compat: the built server driven by the official clients --------------------------
 # start_server serves $TMP/data over TLS on CMA_PORT/CDA_PORT and waits for /healthz.
 start_server() {
   CMA_PORT=$(free_port 58443)

@@ -34,6 +34,7 @@ type Deps struct {
 	Metrics     http.Handler    // serves GET /metrics on the CMA; nil = off (404)
 	Observer    RequestObserver // told about every request (metrics); nil = nobody
 	CORSOrigins []string        // origins the CMA allows cross-origin; empty = no CORS on the CMA
+	Draining    func() bool     // reports a shutdown in progress (readyz answers 503); nil = never
 }
 
 // DefaultMaxUpload is the largest asset file accepted when Deps.MaxUpload is 0.

@@ -8,10 +8,12 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/store"
 )
 
 // writeJSON writes v as the JSON body with status.
@@ -42,6 +44,8 @@ func statusOf(k domain.Kind) int {
 		return http.StatusTooManyRequests
 	case domain.KindMethod:
 		return http.StatusMethodNotAllowed
+	case domain.KindUnavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -51,6 +55,9 @@ func statusOf(k domain.Kind) int {
 // with a generic 500, never with their text.
 func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	e, ok := domain.AsError(err)
+	if out := outageError(w, r, log, err); out != nil && (!ok || e.Kind == domain.KindInternal) {
+		e, ok = out, true
+	}
 	if !ok || e.Kind == domain.KindInternal {
 		log.ErrorContext(r.Context(), "request failed", "request_id", requestID(r), "err", err)
 		e = domain.Errorf(domain.KindInternal, domain.CodeInternal,
@@ -61,6 +68,29 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		body[k] = v
 	}
 	writeJSON(w, statusOf(e.Kind), body)
+}
+
+// outageError turns a database outage (store.Unavailable) into a 503 with
+// Retry-After: the database is down or failing over, a statement ran past
+// --pg-statement-timeout, or writers kept colliding. It is logged as a
+// warning with the request id (the cause is for operators, never shown to
+// clients). Anything else returns nil.
+func outageError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) *domain.Error {
+	var msg string
+	retry := 5
+	switch store.Unavailable(err) {
+	case store.NoOutage:
+		return nil
+	case store.TimedOut:
+		msg = "The request took too long in the database and was stopped. Please try again later."
+	case store.Contended:
+		msg, retry = "The request collided with concurrent changes. Please try again.", 1
+	default:
+		msg = "The service is temporarily unavailable. Please try again shortly."
+	}
+	log.WarnContext(r.Context(), "database unavailable", "request_id", requestID(r), "err", err)
+	w.Header().Set("Retry-After", strconv.Itoa(retry))
+	return domain.Errorf(domain.KindUnavailable, domain.CodeUnavailable, "%s", msg)
 }
 
 func fieldsOrEmpty(f map[string][]string) map[string][]string {

@@ -30,6 +30,7 @@ type opsRoute struct {
 func (a *API) opsRoutes() []opsRoute {
 	all := []opsRoute{
 		{"GET", "/healthz", onCMA, "Liveness: 200 while the database answers, 503 otherwise.", a.healthz},
+		{"GET", "/readyz", onCMA | onCDA, "Readiness: 200 when the database answers, migrations are applied and the server is not draining; 503 otherwise.", a.readyz},
 		{"GET", "/openapi.json", onCMA | onCDA, "This listener's OpenAPI 3 document, generated from its route tables.", a.serveOpenAPI},
 	}
 	if a.Metrics != nil {

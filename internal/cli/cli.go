@@ -12,10 +12,12 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/stackd/stackd/internal/auth"
 	"github.com/stackd/stackd/internal/domain"
 	"github.com/stackd/stackd/internal/server"
+	"github.com/stackd/stackd/internal/store"
 )
 
 // Version is stamped at build time with -ldflags "-X …/cli.Version=…".
@@ -38,6 +40,8 @@ commands:
   user unlock           clear a user's login lockout
   user 2fa enable       enable TOTP two-factor login for a user
   org add               add an organization owned by an existing user
+  backup                write an archive of a SQLite stackd (while it runs)
+  restore               unpack a backup archive into an empty data folder
   version               print the version
 
 Every flag can also be set as STACKD_<FLAG> (upper case, dashes as underscores).
@@ -96,6 +100,10 @@ func run(ctx context.Context, env Env) error {
 		return user2FA(ctx, env, rest)
 	case "org add":
 		return orgAdd(ctx, env, rest)
+	case "backup":
+		return backupCmd(ctx, env, rest)
+	case "restore":
+		return restoreCmd(ctx, env, rest)
 	case "version", "--version", "-v":
 		fmt.Fprintln(env.Stdout, "stackd", Version)
 		return nil
@@ -134,6 +142,7 @@ func (f *flags) str(name, def, help string) *string {
 // storage declares the flags every command that opens the database takes.
 type storage struct {
 	data, database, secretKey, cost *string
+	stmtTimeout, synchronous        *string
 }
 
 func (f *flags) storage() storage {
@@ -142,6 +151,9 @@ func (f *flags) storage() storage {
 		database:  f.str("database", "", "empty for SQLite in --data, or a postgres:// URL"),
 		secretKey: f.str("secret-key", "", "key that encrypts recoverable secrets (default: generated into --data)"),
 		cost:      f.str("password-cost", "strong", "argon2id cost: strong, or low (tests only)"),
+		stmtTimeout: f.str("pg-statement-timeout", store.DefaultStatementTimeout.String(),
+			"PostgreSQL statement_timeout of request queries (0 = the server's own); background work runs without it"),
+		synchronous: f.str("sqlite-synchronous", "full", "SQLite durability: full (a commit survives power loss) or normal (faster; survives a crash of stackd)"),
 	}
 }
 
@@ -167,6 +179,18 @@ func (f *flags) parse(args []string) error {
 	return f.Parse(args)
 }
 
+// options checks the storage flags and returns the store options.
+func (s storage) options() (store.Options, error) {
+	d, err := time.ParseDuration(*s.stmtTimeout)
+	if err != nil || d < 0 {
+		return store.Options{}, fmt.Errorf("--pg-statement-timeout must be a non-negative duration such as 30s, not %q", *s.stmtTimeout)
+	}
+	if v := strings.ToLower(*s.synchronous); v != "full" && v != "normal" {
+		return store.Options{}, fmt.Errorf("--sqlite-synchronous must be full or normal, not %q", *s.synchronous)
+	}
+	return store.Options{Database: *s.database, DataDir: *s.data, StatementTimeout: d, Synchronous: *s.synchronous}, nil
+}
+
 func (s storage) params() (auth.Params, error) {
 	switch *s.cost {
 	case "strong", "":
@@ -182,7 +206,11 @@ func (s storage) open(ctx context.Context) (*server.Core, error) {
 	if err != nil {
 		return nil, err
 	}
-	return server.OpenCore(ctx, *s.data, *s.database, *s.secretKey, p)
+	o, err := s.options()
+	if err != nil {
+		return nil, err
+	}
+	return server.OpenCoreWith(ctx, *s.secretKey, p, o)
 }
 
 func newLogger(w io.Writer, level string) (*slog.Logger, error) {

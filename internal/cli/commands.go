@@ -33,8 +33,17 @@ func serve(ctx context.Context, env Env, args []string) error {
 	metricsOn := f.boolean("metrics", true, "serve Prometheus metrics at GET /metrics on the CMA listener")
 	corsOrigins := f.str("cors-origins", "", "comma-separated origins the CMA allows cross-origin requests from (empty = none)")
 	pprofAddr := f.str("pprof-addr", "", "address of a separate net/http/pprof listener, e.g. 127.0.0.1:6060 (empty = off)")
+	drainDelay := f.str("drain-delay", "0s", "after SIGTERM, how long /readyz answers 503 while requests are still served")
 	if err := f.parse(args); err != nil {
 		return err
+	}
+	so, err := st.options()
+	if err != nil {
+		return err
+	}
+	drain, err := time.ParseDuration(*drainDelay)
+	if err != nil || drain < 0 {
+		return fmt.Errorf("--drain-delay must be a non-negative duration such as 5s, not %q", *drainDelay)
 	}
 	limit, err := strconv.ParseInt(*bodyLimit, 10, 64)
 	if err != nil || limit <= 0 {
@@ -63,6 +72,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 		OrgName: *orgName, OwnerEmail: *ownerEmail, OwnerPassword: *ownerPassword,
 		BodyLimit: limit, MaxUpload: upload, PasswordCost: cost, Logger: log, Out: env.Stdout, RateRead: rr, RateWrite: rw,
 		Metrics: *metricsOn, CORSOrigins: splitList(*corsOrigins), PprofAddr: *pprofAddr,
+		StatementTimeout: so.StatementTimeout, SQLiteSynchronous: so.Synchronous, DrainDelay: drain,
 	})
 	if err != nil {
 		return err

@@ -20,6 +20,7 @@ const (
 	KindTooLarge                 // request body over the limit (413)
 	KindRateLimited              // over a rate limit (429)
 	KindMethod                   // the path exists, the method does not (405)
+	KindUnavailable              // the database is unreachable, overloaded or timed out: try again (503 + Retry-After)
 )
 
 // Contentstack error codes stackd answers with. They are Contentstack's own
@@ -42,6 +43,7 @@ const (
 	CodeRateLimited      = 429
 	CodePayloadTooLarge  = 413
 	CodeMethodNotAllowed = 405
+	CodeUnavailable      = 503
 )
 
 // Error is stackd's one error type. It carries everything the Contentstack

@@ -133,11 +133,29 @@ func (d *Disk) Open(ctx context.Context, key string) (io.ReadCloser, error) {
 }
 
 // Delete implements Store. The file's folder is removed too when that
-// leaves it empty (Remove refuses folders that still hold files).
+// leaves it empty (Remove refuses folders that still hold files). While a
+// backup runs (HoldForBackup, in any process) the key is recorded instead,
+// and the file is removed by the first Delete after the backup.
 func (d *Disk) Delete(ctx context.Context, key string) error {
 	if err := CheckKey(key); err != nil {
 		return err
 	}
+	unlock, err := d.lockShared()
+	if errors.Is(err, errBackupRunning) {
+		return d.deferDelete(key)
+	}
+	if err != nil {
+		return fmt.Errorf("files: delete %s: %w", key, err)
+	}
+	defer unlock()
+	if err := d.flushLocked(); err != nil {
+		return err
+	}
+	return d.remove(key)
+}
+
+// remove deletes key's file and its folder when that leaves it empty.
+func (d *Disk) remove(key string) error {
 	if err := d.root.Remove(key); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("files: delete %s: %w", key, err)
 	}

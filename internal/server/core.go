@@ -25,15 +25,23 @@ type Core struct {
 	Key    []byte
 }
 
-// OpenCore opens the database and loads (or creates) the secret key.
+// OpenCore opens the database with the default store options and loads
+// (or creates) the secret key.
 func OpenCore(ctx context.Context, dataDir, database, secretKey string, cost auth.Params) (*Core, error) {
-	if dataDir == "" {
+	return OpenCoreWith(ctx, secretKey, cost, store.Options{Database: database, DataDir: dataDir,
+		StatementTimeout: store.DefaultStatementTimeout})
+}
+
+// OpenCoreWith opens the database o describes and loads (or creates) the
+// secret key in o.DataDir.
+func OpenCoreWith(ctx context.Context, secretKey string, cost auth.Params, o store.Options) (*Core, error) {
+	if o.DataDir == "" {
 		return nil, errors.New("server: --data must not be empty")
 	}
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+	if err := os.MkdirAll(o.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("server: create data dir: %w", err)
 	}
-	key, err := loadSecret(dataDir, secretKey)
+	key, err := loadSecret(o.DataDir, secretKey)
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +49,7 @@ func OpenCore(ctx context.Context, dataDir, database, secretKey string, cost aut
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, database, dataDir)
+	st, err := store.OpenWith(store.Background(ctx), o)
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/stackd/stackd/internal/api"
@@ -44,6 +45,9 @@ type Config struct {
 	CORSOrigins       []string // origins the CMA allows cross-origin; empty = none
 	PprofAddr         string   // where net/http/pprof listens; "" = off
 	PasswordCost      auth.Params
+	StatementTimeout  time.Duration // PostgreSQL statement_timeout of request queries; 0 = the server's own
+	SQLiteSynchronous string        // "full" (default) or "normal"
+	DrainDelay        time.Duration // after SIGTERM: how long /readyz answers 503 before the listeners close
 	Logger            *slog.Logger
 	Now               func() time.Time // nil: time.Now
 	Out               io.Writer        // where first-start credentials are printed
@@ -60,6 +64,7 @@ type Server struct {
 	lnCDA    net.Listener
 	pprof    *http.Server // nil unless --pprof-addr
 	lnPprof  net.Listener
+	draining atomic.Bool // set when Run's context ends: /readyz answers 503
 }
 
 // New opens the database, bootstraps it if empty and binds both listeners.
@@ -80,7 +85,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err := checkOrigins(cfg.CORSOrigins); err != nil {
 		return nil, err
 	}
-	core, err := OpenCore(ctx, cfg.DataDir, cfg.Database, cfg.SecretKey, cfg.PasswordCost)
+	core, err := OpenCoreWith(ctx, cfg.SecretKey, cfg.PasswordCost, store.Options{Database: cfg.Database,
+		DataDir: cfg.DataDir, StatementTimeout: cfg.StatementTimeout, Synchronous: cfg.SQLiteSynchronous})
 	if err != nil {
 		return nil, err
 	}
@@ -93,10 +99,14 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.Close()
 		return nil, fmt.Errorf("server: asset files: %w", err)
 	}
+	if err := s.files.FlushDeferred(); err != nil {
+		cfg.Logger.Warn("could not remove asset files deleted during a backup", "err", err)
+	}
 	login := core.Authenticator(cfg.Now)
 	deps := api.Deps{Store: core.Store, Auth: login, Hasher: core.Hasher, Box: core.Box,
 		Log: cfg.Logger, Now: cfg.Now, BodyLimit: cfg.BodyLimit, RateRead: cfg.RateRead, RateWrite: cfg.RateWrite,
-		Files: s.files, PublicURL: cfg.PublicURL, CDAPublicURL: cfg.CDAPublicURL, MaxUpload: cfg.MaxUpload, CORSOrigins: cfg.CORSOrigins}
+		Files: s.files, PublicURL: cfg.PublicURL, CDAPublicURL: cfg.CDAPublicURL, MaxUpload: cfg.MaxUpload, CORSOrigins: cfg.CORSOrigins,
+		Draining: s.draining.Load}
 	s.runner = &jobs.Runner{Store: core.Store, Handlers: api.JobHandlers(deps), Now: cfg.Now, Log: cfg.Logger,
 		Interval: time.Second, Lease: 2 * time.Minute, Worker: jobs.NewWorkerName(),
 		Housekeeping: api.Housekeeping(deps), HousekeepEvery: time.Hour}
@@ -164,11 +174,14 @@ func (s *Server) CMAAddr() string { return s.lnCMA.Addr().String() }
 // CDAAddr is the address the CDA listener is bound to.
 func (s *Server) CDAAddr() string { return s.lnCDA.Addr().String() }
 
-// Run serves until ctx ends, then stops accepting, lets in-flight requests
-// finish (up to 30 s) and returns.
+// Run serves until ctx ends, then drains: /readyz answers 503 at once,
+// requests are still served for DrainDelay (so load balancers polling
+// /readyz stop sending new ones), then the listeners close and in-flight
+// requests finish (up to 30 s) before Run returns. Jobs run as background
+// work (store.Background): without the request statement timeout.
 func (s *Server) Run(ctx context.Context) error {
 	errc := make(chan error, 3)
-	jobsCtx, stopJobs := context.WithCancel(ctx)
+	jobsCtx, stopJobs := context.WithCancel(store.Background(ctx))
 	jobsDone := make(chan struct{})
 	go func() { s.runner.Run(jobsCtx); close(jobsDone) }()
 	defer func() { stopJobs(); <-jobsDone }()
@@ -183,6 +196,11 @@ func (s *Server) Run(ctx context.Context) error {
 		if !errors.Is(err, http.ErrServerClosed) {
 			return fmt.Errorf("server: serve: %w", err)
 		}
+	}
+	s.draining.Store(true)
+	if s.cfg.DrainDelay > 0 {
+		s.cfg.Logger.Info("draining: /readyz answers 503", "delay", s.cfg.DrainDelay.String())
+		time.Sleep(s.cfg.DrainDelay)
 	}
 	shut, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

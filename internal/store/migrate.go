@@ -184,3 +184,24 @@ func stripComments(stmt string) string {
 	}
 	return b.String()
 }
+
+// PendingMigrations lists the versions this build knows that the database
+// has not recorded as applied: a database another instance has not yet
+// finished migrating, or one a `stackd migrate` of this version never ran on.
+func (s *Store) PendingMigrations(ctx context.Context) ([]string, error) {
+	plan, err := migrationPlan(migrations, s.d.name)
+	if err != nil {
+		return nil, err
+	}
+	applied, err := s.appliedMigrations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pending := []string{}
+	for _, m := range plan {
+		if !applied[m.version] {
+			pending = append(pending, m.version)
+		}
+	}
+	return pending, nil
+}

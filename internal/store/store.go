@@ -9,12 +9,14 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" driver
+	_ "modernc.org/sqlite"           // registers the "sqlite" driver
 )
 
 // Store is stackd's storage. It is safe for concurrent use.
@@ -24,19 +26,44 @@ type Store struct {
 	d *dialect
 	// counter, when set (CountQueries, tests only), counts statements.
 	counter atomic.Pointer[QueryCounter]
+	g       *group // SQLite's group committer (group.go); nil on PostgreSQL
 }
 
+// Options say how to open the store.
+type Options struct {
+	Database string // a postgres:// URL, or empty for SQLite in DataDir
+	DataDir  string // the folder of the SQLite file stackd.db
+	// StatementTimeout bounds every request statement on PostgreSQL (its
+	// statement_timeout); work marked with Background runs without it.
+	// Zero leaves the server's (or the URL's) setting alone.
+	StatementTimeout time.Duration
+	// Synchronous is SQLite's synchronous setting: "full" (the default: a
+	// commit is on disk before it is acknowledged, so it survives power
+	// loss) or "normal" (faster; survives a crash of stackd but may lose
+	// the last commits on power loss).
+	Synchronous string
+}
+
+// DefaultStatementTimeout is the request statement timeout when none is given.
+const DefaultStatementTimeout = 30 * time.Second
+
 // Open connects to database (a postgres:// URL) or, when database is empty,
-// to the SQLite file stackd.db in dataDir, and applies pending migrations.
+// to the SQLite file stackd.db in dataDir, with the default options, and
+// applies pending migrations.
 func Open(ctx context.Context, database, dataDir string) (*Store, error) {
+	return OpenWith(ctx, Options{Database: database, DataDir: dataDir, StatementTimeout: DefaultStatementTimeout})
+}
+
+// OpenWith opens the store o describes and applies pending migrations.
+func OpenWith(ctx context.Context, o Options) (*Store, error) {
 	var s *Store
 	var err error
-	if strings.HasPrefix(database, "postgres://") || strings.HasPrefix(database, "postgresql://") {
-		s, err = openPostgres(database)
-	} else if database == "" {
-		s, err = openSQLite(dataDir)
+	if isPostgresURL(o.Database) {
+		s, err = openPostgres(o.Database, o.StatementTimeout)
+	} else if o.Database == "" {
+		s, err = openSQLite(o.DataDir, o.Synchronous)
 	} else {
-		return nil, fmt.Errorf("store: unsupported database %q (want empty for SQLite or a postgres:// URL)", redact(database))
+		return nil, fmt.Errorf("store: unsupported database %q (want empty for SQLite or a postgres:// URL)", redact(o.Database))
 	}
 	if err != nil {
 		return nil, err
@@ -48,12 +75,36 @@ func Open(ctx context.Context, database, dataDir string) (*Store, error) {
 	return s, nil
 }
 
-func openSQLite(dataDir string) (*Store, error) {
+func isPostgresURL(database string) bool {
+	return strings.HasPrefix(database, "postgres://") || strings.HasPrefix(database, "postgresql://")
+}
+
+// IsPostgres reports whether database names a PostgreSQL server rather
+// than SQLite.
+func IsPostgres(database string) bool { return isPostgresURL(database) }
+
+// sqliteSynchronous checks a --sqlite-synchronous value and returns the
+// pragma's value.
+func sqliteSynchronous(v string) (string, error) {
+	switch strings.ToLower(v) {
+	case "", "full":
+		return "FULL", nil
+	case "normal":
+		return "NORMAL", nil
+	}
+	return "", fmt.Errorf("store: sqlite synchronous must be full or normal, not %q", v)
+}
+
+func openSQLite(dataDir, synchronous string) (*Store, error) {
+	sync, err := sqliteSynchronous(synchronous)
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("store: create data dir: %w", err)
 	}
 	path := filepath.Join(dataDir, "stackd.db")
-	base := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)"
+	base := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(" + sync + ")&_pragma=foreign_keys(1)"
 	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite writer: %w", err)
@@ -68,15 +119,27 @@ func openSQLite(dataDir string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	return &Store{w: w, r: r, d: &dialect{name: "sqlite",
-		tables: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1`}}, nil
+	d := &dialect{name: "sqlite", tables: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1`}
+	s := &Store{w: w, r: r, d: d}
+	s.g = newGroup(w, d, s.txConn)
+	return s, nil
 }
 
-func openPostgres(dsn string) (*Store, error) {
-	db, err := sql.Open("pgx", dsn)
+// openPostgres opens a pool on dsn. A URL may name several hosts
+// (postgres://h1:5432,h2:5432/db?target_session_attrs=read-write): every
+// new connection tries them in order and keeps the first that fits, and
+// connections broken by a failover are discarded by the pool, so stackd
+// follows a promoted standby by itself. The statement timeout is sent in
+// each connection's startup packet.
+func openPostgres(dsn string, timeout time.Duration) (*Store, error) {
+	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("store: open postgres %s: %w", redact(dsn), err)
+		return nil, fmt.Errorf("store: parse postgres URL %s: %w", redact(dsn), err)
 	}
+	if timeout > 0 {
+		cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(timeout.Milliseconds(), 10)
+	}
+	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(20)
 	db.SetMaxIdleConns(20)
 	db.SetConnMaxIdleTime(5 * time.Minute)
@@ -98,6 +161,9 @@ func (s *Store) Engine() string { return s.d.name }
 
 // Close closes the connection pools.
 func (s *Store) Close() error {
+	if s.g != nil {
+		s.g.close()
+	}
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
@@ -158,8 +224,15 @@ func (s *Store) read() conn { return conn{q: s.counted(s.r), d: s.d} }
 
 // tx runs fn in a write transaction, retrying it on contention
 // (SQLITE_BUSY, serialization failures, deadlocks) with jittered backoff.
-// fn must be safe to run more than once.
+// fn must be safe to run more than once. On SQLite, transactions that wait
+// at the same time commit together (group.go); fn still commits or fails
+// on its own.
 func (s *Store) tx(ctx context.Context, fn func(c conn) error) error {
+	if s.g != nil {
+		if err := s.g.do(ctx, fn); err != errRunAlone {
+			return err
+		}
+	}
 	const attempts = 8
 	backoff := 5 * time.Millisecond
 	var err error
@@ -190,7 +263,7 @@ func (s *Store) tryTx(ctx context.Context, fn func(c conn) error) error {
 			return fmt.Errorf("store: lift statement timeout: %w", err)
 		}
 	}
-	if err := fn(conn{q: s.counted(t), d: s.d, inTx: true, st: &txState{seq: map[string]int64{}}}); err != nil {
+	if err := fn(s.txConn(t)); err != nil {
 		_ = t.Rollback()
 		return err
 	}
@@ -198,6 +271,13 @@ func (s *Store) tryTx(ctx context.Context, fn func(c conn) error) error {
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	return nil
+}
+
+// txConn is the conn a transaction function gets: one per logical
+// transaction, also when group commit runs several in one SQLite
+// transaction (group.go).
+func (s *Store) txConn(t *sql.Tx) conn {
+	return conn{q: s.counted(t), d: s.d, inTx: true, st: &txState{seq: map[string]int64{}}}
 }
 
 type bgKey struct{}
