@@ -124,6 +124,9 @@ func (a *API) readParts(ctx context.Context, mr *multipart.Reader, form *uploadF
 			if len(b) > maxFieldBytes {
 				return domain.ErrInvalid(name, "is too long.")
 			}
+			if !domain.CleanText(string(b)) {
+				return domain.ErrInvalid(name, "must not contain NUL characters or invalid UTF-8.")
+			}
 			form.fields[name] = string(b)
 		}
 	}

@@ -138,9 +138,9 @@ func (a *API) assetOrVersion(r *http.Request, apiKey string) (domain.Asset, erro
 	if v == "" {
 		return a.Store.Asset(r.Context(), apiKey, uid)
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 {
-		return domain.Asset{}, domain.ErrInvalid("version", "must be a positive whole number.")
+	n, err := domain.ParseVersion("version", v)
+	if err != nil {
+		return domain.Asset{}, err
 	}
 	return a.Store.AssetVersion(r.Context(), apiKey, uid, n)
 }

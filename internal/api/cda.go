@@ -29,7 +29,11 @@ func (a *API) cdaRoutes() []cdaRoute {
 
 func (a *API) serveCDA(rt cdaRoute) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		cc, err := a.authorizeCDA(r)
+		err := cleanParams(r)
+		var cc *cdaCtx
+		if err == nil {
+			cc, err = a.authorizeCDA(r)
+		}
 		if err == nil {
 			err = rt.h(w, r, cc)
 		}

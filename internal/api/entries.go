@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/json"
 	"net/http"
-	"strconv"
 
 	"github.com/stackd/stackd/internal/domain"
 	"github.com/stackd/stackd/internal/store"
@@ -123,11 +122,7 @@ func versionParam(s, field string, optional bool) (int, error) {
 	if s == "" && optional {
 		return 0, nil
 	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 {
-		return 0, domain.ErrInvalid(field, "must be a version number (1, 2, …).")
-	}
-	return n, nil
+	return domain.ParseVersion(field, s)
 }
 
 // updateEntry is PUT …/entries/{entry_uid}?locale=. The fields sent replace
