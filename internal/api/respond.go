@@ -43,6 +43,8 @@ func statusOf(k domain.Kind) int {
 		return http.StatusTooManyRequests
 	case domain.KindMethod:
 		return http.StatusMethodNotAllowed
+	case domain.KindPrecondition:
+		return http.StatusPreconditionFailed
 	}
 	return http.StatusInternalServerError
 }
