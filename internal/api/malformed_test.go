@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stackd/stackd/internal/api"
@@ -134,8 +135,13 @@ func malformedCases(t *testing.T, route string) []malformedCase {
 	if row.body != nil {
 		bodies = append([]any{row.body}, bodies...)
 	}
+	seen := map[string]bool{} // a field in several bodies is attacked in the first only
 	for i, b := range bodies {
 		for _, c := range bodyCases(b) {
+			if seen[c.name] {
+				continue
+			}
+			seen[c.name] = true
 			c.name = fmt.Sprintf("body %d: %s", i, c.name)
 			c.path = path
 			cases = append(cases, c)
@@ -344,6 +350,9 @@ func TestMalformedInput(t *testing.T) {
 	}
 }
 
+// opened counts the databases a run opened (a cost worth watching).
+var opened atomic.Int64
+
 // malformedRun is one engine's run: the database a route's cases share,
 // reopened from the template after a case that changed it.
 type malformedRun struct {
@@ -362,6 +371,7 @@ type malformedRun struct {
 func runMalformed(t *testing.T, vars map[string]string, open cellRunner) map[string]int {
 	var mu sync.Mutex
 	out := map[string]int{}
+	opened.Store(0)
 	t.Run("routes", func(t *testing.T) {
 		for _, r := range append(writeRoutes(), readRoutes(t)...) {
 			route := r.Method + " " + r.Path
@@ -378,7 +388,7 @@ func runMalformed(t *testing.T, vars map[string]string, open cellRunner) map[str
 			})
 		}
 	})
-	t.Logf("malformed input: %d requests", len(out))
+	t.Logf("malformed input: %d requests, %d databases", len(out), opened.Load())
 	return out
 }
 
@@ -396,6 +406,7 @@ func (m *malformedRun) fresh() {
 		return
 	}
 	m.close()
+	opened.Add(1)
 	st, dir := m.open(m.t)
 	m.st = st
 	m.env = apitest.NewOn(m.t, st, dir, matrixAt)
