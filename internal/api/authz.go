@@ -231,7 +231,7 @@ func remoteIP(r *http.Request) string {
 	return host
 }
 
-// cleanParams refuses a path, query parameter or api_key header holding
+// cleanParams refuses a path, query parameter, api_key or branch header holding
 // NUL characters or invalid UTF-8 (400) before anything is looked up with
 // it: PostgreSQL cannot compare such text and would fail the request with
 // a 500, while SQLite would answer; this keeps both engines alike.
