@@ -124,6 +124,9 @@ func (a *API) readParts(ctx context.Context, mr *multipart.Reader, form *uploadF
 			if len(b) > maxFieldBytes {
 				return domain.ErrInvalid(name, "is too long.")
 			}
+			if !domain.CleanText(string(b)) {
+				return domain.ErrInvalid(name, "must not contain NUL characters or invalid UTF-8.")
+			}
 			form.fields[name] = string(b)
 		}
 	}
@@ -302,6 +305,7 @@ func (a *API) uploadAsset(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 		return err
 	}
 	form.kept = true
+	setETag(w, as.Version)
 	writeJSON(w, http.StatusCreated, map[string]any{"notice": "Asset created successfully.", "asset": a.assetJSON(r, as)})
 	return nil
 }
@@ -309,10 +313,14 @@ func (a *API) uploadAsset(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 // replaceAsset is PUT /v3/assets/{asset_uid} with a multipart body: a new
 // version with a new file (and any metadata fields sent with it). The
 // earlier versions keep their files.
-func (a *API) replaceAsset(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+func (a *API) replaceAsset(w http.ResponseWriter, r *http.Request, rc *reqCtx, im domain.IfMatch) error {
 	uid := r.PathValue("asset_uid")
-	if _, err := a.Store.Asset(r.Context(), rc.stack.APIKey, uid); err != nil {
+	cur, err := a.Store.Asset(r.Context(), rc.stack.APIKey, uid)
+	if err != nil {
 		return err // before reading a possibly large body
+	}
+	if err := im.Check("asset", cur.Version); err != nil {
+		return err // early; the check that counts is made again under lock
 	}
 	form, err := a.readUpload(w, r, rc.stack.APIKey, uid)
 	if err != nil {
@@ -323,6 +331,9 @@ func (a *API) replaceAsset(w http.ResponseWriter, r *http.Request, rc *reqCtx) e
 		return errNoUpload()
 	}
 	as, err := a.Store.UpdateAsset(r.Context(), rc.stack.APIKey, uid, func(as *domain.Asset) error {
+		if err := im.Check("asset", as.Version); err != nil {
+			return err
+		}
 		as.UpdatedBy, as.UpdatedAt = actorUID(rc), a.Now()
 		return form.applyUpload(as)
 	}, a.audit(r, rc, domain.ModAsset, "update", uid, ""))
@@ -330,6 +341,7 @@ func (a *API) replaceAsset(w http.ResponseWriter, r *http.Request, rc *reqCtx) e
 		return err
 	}
 	form.kept = true
+	setETag(w, as.Version)
 	writeJSON(w, http.StatusOK, map[string]any{"notice": "Asset updated successfully.", "asset": a.assetJSON(r, as)})
 	return nil
 }

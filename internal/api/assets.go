@@ -126,6 +126,7 @@ func (a *API) getAsset(w http.ResponseWriter, r *http.Request, rc *reqCtx) error
 	if err := a.addAssetPublishDetails(r, rc, item); err != nil {
 		return err
 	}
+	setETag(w, as.Version)
 	writeJSON(w, http.StatusOK, map[string]any{"asset": item})
 	return nil
 }
@@ -138,9 +139,9 @@ func (a *API) assetOrVersion(r *http.Request, apiKey string) (domain.Asset, erro
 	if v == "" {
 		return a.Store.Asset(r.Context(), apiKey, uid)
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 {
-		return domain.Asset{}, domain.ErrInvalid("version", "must be a positive whole number.")
+	n, err := domain.ParseVersion("version", v)
+	if err != nil {
+		return domain.Asset{}, err
 	}
 	return a.Store.AssetVersion(r.Context(), apiKey, uid, n)
 }
@@ -160,8 +161,12 @@ type assetBody struct {
 // metadata, a multipart body replaces the file (replaceAsset). Both make
 // a new version.
 func (a *API) updateAsset(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	im, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
 	if isMultipart(r) {
-		return a.replaceAsset(w, r, rc)
+		return a.replaceAsset(w, r, rc, im)
 	}
 	var body assetBody
 	if err := decodeJSON(r, &body); err != nil {
@@ -173,6 +178,9 @@ func (a *API) updateAsset(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 	b := body.Asset
 	uid := r.PathValue("asset_uid")
 	as, err := a.Store.UpdateAsset(r.Context(), rc.stack.APIKey, uid, func(as *domain.Asset) error {
+		if err := im.Check("asset", as.Version); err != nil { // on the locked row
+			return err
+		}
 		setIf(&as.Title, b.Title)
 		setIf(&as.Description, b.Description)
 		if err := setTags(as, b.Tags); err != nil {
@@ -187,6 +195,7 @@ func (a *API) updateAsset(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 	if err != nil {
 		return err
 	}
+	setETag(w, as.Version)
 	writeJSON(w, http.StatusOK, map[string]any{"notice": "Asset updated successfully.", "asset": a.assetJSON(r, as)})
 	return nil
 }
@@ -231,8 +240,12 @@ func setParent(dst *string, raw json.RawMessage) error {
 // the files of every version. A file that cannot be removed is logged and
 // left behind; the asset is gone either way.
 func (a *API) deleteAsset(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	im, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
 	uid := r.PathValue("asset_uid")
-	keys, err := a.Store.DeleteAsset(r.Context(), rc.stack.APIKey, uid, a.audit(r, rc, domain.ModAsset, "delete", uid, ""))
+	keys, err := a.Store.DeleteAsset(r.Context(), rc.stack.APIKey, uid, im, a.audit(r, rc, domain.ModAsset, "delete", uid, ""))
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,11 @@ type reqCtx struct {
 // serve turns a route into an http.Handler: authorize, then run the handler.
 func (a *API) serve(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rc, err := a.authorize(r, rt)
+		var rc *reqCtx
+		err := cleanParams(r)
+		if err == nil {
+			rc, err = a.authorize(r, rt)
+		}
 		if err == nil {
 			err = a.limit(w, r, rt, rc)
 		}
@@ -225,4 +229,27 @@ func remoteIP(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// cleanParams refuses a path, query parameter, api_key or branch header holding
+// NUL characters or invalid UTF-8 (400) before anything is looked up with
+// it: PostgreSQL cannot compare such text and would fail the request with
+// a 500, while SQLite would answer; this keeps both engines alike.
+func cleanParams(r *http.Request) error {
+	if !domain.CleanText(r.URL.Path) {
+		return domain.ErrBadRequest("The path holds NUL characters or invalid UTF-8.")
+	}
+	for k, vs := range r.URL.Query() {
+		for _, v := range vs {
+			if !domain.CleanText(k) || !domain.CleanText(v) {
+				return domain.ErrBadRequest("The query parameters hold NUL characters or invalid UTF-8.")
+			}
+		}
+	}
+	for _, h := range []string{"api_key", "branch"} {
+		if !domain.CleanText(r.Header.Get(h)) {
+			return domain.ErrBadRequest("The " + h + " header holds NUL characters or invalid UTF-8.")
+		}
+	}
+	return nil
 }

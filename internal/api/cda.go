@@ -70,18 +70,25 @@ func CDARoutes() []CDARouteDecl {
 // with its own ETag, ranges and conditional requests.
 func (a *API) serveCDA(rt cdaRoute) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if rt.creds == domain.CredNone {
-			if err := rt.h(w, r, nil); err != nil {
-				writeError(w, r, a.Log, err)
-			}
-			return
-		}
 		if rt.graphql {
 			a.serveGraphQL(w, r, rt)
 			return
 		}
+		err := cleanParams(r)
+		if rt.creds == domain.CredNone {
+			if err == nil {
+				err = rt.h(w, r, nil)
+			}
+			if err != nil {
+				writeError(w, r, a.Log, err)
+			}
+			return
+		}
 		held := &heldResponse{header: w.Header(), status: http.StatusOK}
-		cc, err := a.authorizeCDA(r)
+		var cc *cdaCtx
+		if err == nil {
+			cc, err = a.authorizeCDA(r)
+		}
 		if err == nil {
 			err = rt.h(held, r, cc)
 		}

@@ -31,7 +31,7 @@ func (a *API) cdaContentTypes(w http.ResponseWriter, r *http.Request, cc *cdaCtx
 
 // cdaContentType is the CDA's GET /v3/content_types/{content_type_uid}.
 func (a *API) cdaContentType(w http.ResponseWriter, r *http.Request, cc *cdaCtx) error {
-	return a.writeContentType(w, r, cc.stack.APIKey)
+	return a.writeContentType(w, r, cc.stack.APIKey, false)
 }
 
 // cdaGlobalFields is the CDA's GET /v3/global_fields (the delivery SDK's

@@ -24,7 +24,11 @@ import (
 // included, answered as a GraphQL error body with the status the REST CDA
 // would give.
 func (a *API) serveGraphQL(w http.ResponseWriter, r *http.Request, rt cdaRoute) {
-	cc, err := a.authorizeCDA(r)
+	err := cleanParams(r)
+	var cc *cdaCtx
+	if err == nil {
+		cc, err = a.authorizeCDA(r)
+	}
 	if err == nil {
 		err = rt.h(w, r, cc)
 	}

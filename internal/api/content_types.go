@@ -98,6 +98,7 @@ func (a *API) createContentType(w http.ResponseWriter, r *http.Request, rc *reqC
 	if err := a.Store.CreateContentType(r.Context(), ct, a.audit(r, rc, domain.ModContentType, "create", ct.UID, ct.Title)); err != nil {
 		return err
 	}
+	setETag(w, ct.Version)
 	writeJSON(w, http.StatusCreated, map[string]any{"notice": "Content Type created successfully.", "content_type": contentTypeJSON(ct, nil)})
 	return nil
 }
@@ -130,13 +131,15 @@ func (a *API) writeContentTypes(w http.ResponseWriter, r *http.Request, apiKey s
 	return nil
 }
 
-// getContentType is GET /v3/content_types/{content_type_uid}.
+// getContentType is GET /v3/content_types/{content_type_uid}, with the
+// content type's ETag.
 func (a *API) getContentType(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
-	return a.writeContentType(w, r, rc.stack.APIKey)
+	return a.writeContentType(w, r, rc.stack.APIKey, true)
 }
 
-// writeContentType answers one content type of a stack (CMA and CDA).
-func (a *API) writeContentType(w http.ResponseWriter, r *http.Request, apiKey string) error {
+// writeContentType answers one content type of a stack (CMA and CDA);
+// etag sets the CMA's version ETag.
+func (a *API) writeContentType(w http.ResponseWriter, r *http.Request, apiKey string, etag bool) error {
 	gfs, err := a.globalSchemas(r, apiKey)
 	if err != nil {
 		return err
@@ -145,24 +148,35 @@ func (a *API) writeContentType(w http.ResponseWriter, r *http.Request, apiKey st
 	if err != nil {
 		return err
 	}
+	if etag {
+		setETag(w, ct.Version)
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"content_type": contentTypeJSON(ct, gfs)})
 	return nil
 }
 
 // updateContentType is PUT /v3/content_types/{content_type_uid}.
 func (a *API) updateContentType(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	im, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
 	var body contentTypeBody
 	if err := decodeJSON(r, &body); err != nil {
 		return err
 	}
 	uid := r.PathValue("content_type_uid")
 	ct, err := a.Store.UpdateContentType(r.Context(), rc.stack.APIKey, uid, func(ct *domain.ContentType) error {
+		if err := im.Check("content type", ct.Version); err != nil { // on the locked row
+			return err
+		}
 		ct.UpdatedBy, ct.UpdatedAt = actorUID(rc), a.Now()
 		return applyContentType(ct, body, false)
 	}, a.audit(r, rc, domain.ModContentType, "update", uid, ""))
 	if err != nil {
 		return err
 	}
+	setETag(w, ct.Version)
 	writeJSON(w, http.StatusOK, map[string]any{"notice": "Content Type updated successfully.", "content_type": contentTypeJSON(ct, nil)})
 	return nil
 }
@@ -170,8 +184,12 @@ func (a *API) updateContentType(w http.ResponseWriter, r *http.Request, rc *reqC
 // deleteContentType is DELETE /v3/content_types/{content_type_uid}; with
 // entries it needs force=true.
 func (a *API) deleteContentType(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	im, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
 	uid := r.PathValue("content_type_uid")
-	err := a.Store.DeleteContentType(r.Context(), rc.stack.APIKey, uid, boolParam(r, "force"),
+	err = a.Store.DeleteContentType(r.Context(), rc.stack.APIKey, uid, boolParam(r, "force"), im,
 		a.audit(r, rc, domain.ModContentType, "delete", uid, ""))
 	if err != nil {
 		return err

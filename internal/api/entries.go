@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/json"
 	"net/http"
-	"strconv"
 
 	"github.com/stackd/stackd/internal/domain"
 	"github.com/stackd/stackd/internal/store"
@@ -64,6 +63,7 @@ func (a *API) createEntry(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 	if err != nil {
 		return err
 	}
+	setETag(w, e.Version)
 	writeJSON(w, http.StatusCreated, map[string]any{"notice": "Entry created successfully.", "entry": entryJSON(e)})
 	return nil
 }
@@ -119,6 +119,7 @@ func (a *API) getEntry(w http.ResponseWriter, r *http.Request, rc *reqCtx) error
 	if err := a.includeCurrent(r, rc, []domain.Entry{e}, []map[string]any{item}); err != nil {
 		return err
 	}
+	setETag(w, e.Version)
 	writeJSON(w, http.StatusOK, map[string]any{"entry": parseProjection(r.URL.Query()).apply(item)})
 	return nil
 }
@@ -129,27 +130,30 @@ func versionParam(s, field string, optional bool) (int, error) {
 	if s == "" && optional {
 		return 0, nil
 	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 {
-		return 0, domain.ErrInvalid(field, "must be a version number (1, 2, …).")
-	}
-	return n, nil
+	return domain.ParseVersion(field, s)
 }
 
 // updateEntry is PUT …/entries/{entry_uid}?locale=. The fields sent replace
 // the stored ones and make a new version; in a locale the entry has no
 // content in yet, it localizes the entry.
 func (a *API) updateEntry(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	im, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
 	doc, err := entryBody(r)
 	if err != nil {
 		return err
 	}
 	uid := r.PathValue("entry_uid")
 	title, _ := doc["title"].(string)
-	e, localized, err := a.Store.UpdateEntry(r.Context(), a.entryWrite(r, rc, uid, doc), a.audit(r, rc, domain.ModEntry, "update", uid, title))
+	write := a.entryWrite(r, rc, uid, doc)
+	write.IfMatch = im
+	e, localized, err := a.Store.UpdateEntry(r.Context(), write, a.audit(r, rc, domain.ModEntry, "update", uid, title))
 	if err != nil {
 		return err
 	}
+	setETag(w, e.Version)
 	msg := "Entry updated successfully."
 	if localized {
 		msg = "Entry localized successfully."
@@ -162,9 +166,13 @@ func (a *API) updateEntry(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 // locale other than the master only its content there
 // (delete_all_localized=true deletes every locale).
 func (a *API) deleteEntry(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	im, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
 	uid := r.PathValue("entry_uid")
-	err := a.Store.DeleteEntry(r.Context(), rc.stack.APIKey, r.PathValue("content_type_uid"), uid, r.URL.Query().Get("locale"),
-		rc.stack.MasterLocale, boolParam(r, "delete_all_localized"), a.audit(r, rc, domain.ModEntry, "delete", uid, ""))
+	err = a.Store.DeleteEntry(r.Context(), rc.stack.APIKey, r.PathValue("content_type_uid"), uid, r.URL.Query().Get("locale"),
+		rc.stack.MasterLocale, boolParam(r, "delete_all_localized"), im, a.audit(r, rc, domain.ModEntry, "delete", uid, ""))
 	if err != nil {
 		return err
 	}

@@ -154,7 +154,7 @@ func TestEntryListScenarios(t *testing.T) {
 			{Name: "invalid UTF-8 in the path", Method: "GET", Path: "/v3/content_types/bl%FFog/entries", Headers: owner, WantStatus: 400},
 			{Name: "NUL in an entry", Method: "POST", Path: "/v3/content_types/blog/entries", Headers: owner,
 				Body: `{"entry":{"title":"X","author":{"name":"a\u0000"}}}`, WantStatus: 422,
-				WantJSON: map[string]any{"errors": map[string]any{"author.name": []any{"must not contain NUL characters or invalid UTF-8."}}}},
+				WantJSON: map[string]any{"errors": map[string]any{"entry.author.name": []any{"must not contain NUL characters or invalid UTF-8."}}}},
 			{Name: "NUL in a content type title", Method: "POST", Path: "/v3/content_types", Headers: owner,
 				Body: `{"content_type":{"title":"a\u0000","uid":"nul","schema":[]}}`, WantStatus: 422},
 			{Name: "NUL in options", Method: "POST", Path: "/v3/content_types", Headers: owner,

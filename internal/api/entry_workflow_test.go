@@ -135,7 +135,7 @@ func TestEntryStageMoves(t *testing.T) {
 			{Name: "assignee of the wrong type", Method: "POST", Path: entryWF, Headers: cm,
 				Body: `{"workflow":{"workflow_stage":{"uid":"review","assigned_to":"{dev_uid}"}}}`, WantStatus: 422},
 			{Name: "NUL in the comment", Method: "POST", Path: entryWF, Headers: cm, Body: `{"workflow":{"workflow_stage":{"uid":"review","comment":"a\u0000"}}}`,
-				WantStatus: 422, WantJSON: map[string]any{"errors": map[string]any{"workflow_stage.comment": []any{"must not contain NUL characters or invalid UTF-8."}}}},
+				WantStatus: 422, WantJSON: map[string]any{"errors": map[string]any{"workflow.workflow_stage.comment": []any{"must not contain NUL characters or invalid UTF-8."}}}},
 			{Name: "both a stage and a rule", Method: "POST", Path: entryWF, Headers: cm,
 				Body:       map[string]any{"workflow": map[string]any{"workflow_stage": map[string]any{"uid": "review"}, "publishing_rule": map[string]any{"uid": "x"}}},
 				WantStatus: 422, WantJSON: map[string]any{"errors": map[string]any{"workflow": []any{"must hold either workflow_stage or publishing_rule, not both."}}}},

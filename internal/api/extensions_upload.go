@@ -31,6 +31,13 @@ func readExtensionUpload(r *http.Request) (*extensionFields, error) {
 	}
 	defer r.MultipartForm.RemoveAll()
 	values := r.MultipartForm.Value
+	for name, vs := range values {
+		for _, v := range vs {
+			if !domain.CleanText(name) || !domain.CleanText(v) {
+				return nil, domain.ErrInvalid(name, "must not contain NUL characters or invalid UTF-8.")
+			}
+		}
+	}
 	field := func(name string) *string {
 		if v := values["extension["+name+"]"]; len(v) > 0 {
 			return &v[0]
@@ -65,7 +72,7 @@ func readExtensionUpload(r *http.Request) (*extensionFields, error) {
 			*s.dst, _ = json.Marshal(*v) // a string always marshals
 		}
 	}
-	if v := field("scope"); v != nil && json.Valid([]byte(*v)) && len(*v) > 0 && (*v)[0] == '{' {
+	if v := field("scope"); v != nil && json.Valid([]byte(*v)) && len(*v) > 0 && (*v)[0] == '{' && !domain.JSONHasNUL([]byte(*v)) {
 		f.Scope = json.RawMessage(*v)
 	}
 	src, err := extensionUploadText(r, "extension[upload]")
@@ -90,6 +97,9 @@ func extensionUploadText(r *http.Request, name string) (string, error) {
 	b, err := io.ReadAll(fh)
 	if err != nil {
 		return "", domain.ErrBadRequest("The uploaded file cannot be read.")
+	}
+	if !domain.CleanText(string(b)) {
+		return "", domain.ErrInvalid("upload", "must be UTF-8 text without NUL characters.")
 	}
 	return string(b), nil
 }

@@ -46,6 +46,7 @@ func (a *API) createGlobalField(w http.ResponseWriter, r *http.Request, rc *reqC
 	if err := a.Store.CreateGlobalField(r.Context(), g, a.audit(r, rc, domain.ModGlobalField, "create", g.UID, g.Title)); err != nil {
 		return err
 	}
+	setETag(w, g.Version)
 	writeJSON(w, http.StatusCreated, map[string]any{"notice": "Global Field created successfully.", "global_field": globalFieldJSON(g, nil)})
 	return nil
 }
@@ -93,24 +94,33 @@ func (a *API) writeGlobalField(w http.ResponseWriter, r *http.Request, apiKey st
 	if err != nil {
 		return err
 	}
+	setETag(w, g.Version)
 	writeJSON(w, http.StatusOK, map[string]any{"global_field": globalFieldJSON(g, gfs)})
 	return nil
 }
 
 // updateGlobalField is PUT /v3/global_fields/{global_field_uid}.
 func (a *API) updateGlobalField(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	im, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
 	var body globalFieldBody
 	if err := decodeJSON(r, &body); err != nil {
 		return err
 	}
 	uid := r.PathValue("global_field_uid")
 	g, err := a.Store.UpdateGlobalField(r.Context(), rc.stack.APIKey, uid, func(g *domain.GlobalField) error {
+		if err := im.Check("global field", g.Version); err != nil { // on the locked row
+			return err
+		}
 		g.UpdatedBy, g.UpdatedAt = actorUID(rc), a.Now()
 		return applyGlobalField(g, body, false)
 	}, a.audit(r, rc, domain.ModGlobalField, "update", uid, ""))
 	if err != nil {
 		return err
 	}
+	setETag(w, g.Version)
 	writeJSON(w, http.StatusOK, map[string]any{"notice": "Global Field updated successfully.", "global_field": globalFieldJSON(g, nil)})
 	return nil
 }
@@ -118,8 +128,12 @@ func (a *API) updateGlobalField(w http.ResponseWriter, r *http.Request, rc *reqC
 // deleteGlobalField is DELETE /v3/global_fields/{global_field_uid}: refused
 // while a content type or another global field embeds it.
 func (a *API) deleteGlobalField(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	im, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
 	uid := r.PathValue("global_field_uid")
-	if err := a.Store.DeleteGlobalField(r.Context(), rc.stack.APIKey, uid, a.audit(r, rc, domain.ModGlobalField, "delete", uid, "")); err != nil {
+	if err := a.Store.DeleteGlobalField(r.Context(), rc.stack.APIKey, uid, im, a.audit(r, rc, domain.ModGlobalField, "delete", uid, "")); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, notice("Global Field deleted successfully."))

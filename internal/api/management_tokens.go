@@ -72,8 +72,11 @@ func applyManagementToken(t *domain.ManagementToken, b managementTokenBody, now 
 		t.RateLimitEnabled = *in.RateLimitEnabled
 	}
 	if in.RateLimit != nil {
-		if in.RateLimit.Read < 0 || in.RateLimit.Write < 0 {
-			return domain.ErrInvalid("rate_limit", "read and write must not be negative.")
+		if err := domain.CheckInt("rate_limit.read", in.RateLimit.Read, 0, domain.MaxInt); err != nil {
+			return err
+		}
+		if err := domain.CheckInt("rate_limit.write", in.RateLimit.Write, 0, domain.MaxInt); err != nil {
+			return err
 		}
 		t.RateRead, t.RateWrite = in.RateLimit.Read, in.RateLimit.Write
 	}
@@ -176,10 +179,10 @@ func (a *API) rotateManagementToken(w http.ResponseWriter, r *http.Request, rc *
 	}
 	grace := time.Duration(0)
 	if body.Grace != nil {
-		if *body.Grace < 0 || time.Duration(*body.Grace)*time.Second > maxGrace {
+		if !(*body.Grace >= 0 && *body.Grace <= maxGrace.Seconds()) { // also refuses NaN, before any conversion
 			return domain.ErrInvalid("grace_period_seconds", "must be between 0 and 2592000 (30 days).")
 		}
-		grace = time.Duration(*body.Grace) * time.Second
+		grace = time.Duration(*body.Grace * float64(time.Second))
 	}
 	now := a.Now()
 	uid := r.PathValue("token_uid")

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stackd/stackd/internal/api"
@@ -178,6 +179,39 @@ type cellRunner func(t *testing.T) (*store.Store, string)
 // TestPermissionMatrix runs every route with every principal on SQLite,
 // each cell on a fresh copy of one seeded template database.
 func TestPermissionMatrix(t *testing.T) {
+	vars, open := sqliteTemplate(t)
+	n := runMatrix(t, vars, open, matrixPrincipals)
+	t.Logf("permission matrix: %d cells checked on sqlite", n)
+}
+
+// TestPermissionMatrixPostgres runs a sample on PostgreSQL: every route
+// with the owner and read-write and read-only management tokens, each cell
+// on a database created from a seeded template database.
+func TestPermissionMatrixPostgres(t *testing.T) {
+	base := postgresURL(t)
+	vars, open := postgresTemplate(t, base)
+	n := runMatrix(t, vars, open, []string{"owner", "mt_rw", "mt_ro"})
+	t.Logf("permission matrix: %d cells checked on postgres", n)
+}
+
+// postgresURL returns STACKD_TEST_POSTGRES_URL, skipping the test when it
+// is not set (failing it under CI=true).
+func postgresURL(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv("STACKD_TEST_POSTGRES_URL")
+	if base == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("STACKD_TEST_POSTGRES_URL is not set under CI=true")
+		}
+		t.Skip("STACKD_TEST_POSTGRES_URL not set")
+	}
+	return base
+}
+
+// sqliteTemplate seeds the matrix template (seedMatrix) in a SQLite file
+// and returns its placeholders and a function opening a fresh copy of it.
+func sqliteTemplate(t *testing.T) (map[string]string, cellRunner) {
+	t.Helper()
 	dir := t.TempDir()
 	st, err := store.Open(context.Background(), "", dir)
 	if err != nil {
@@ -201,27 +235,20 @@ func TestPermissionMatrix(t *testing.T) {
 		}
 		return s, cell
 	}
-	n := runMatrix(t, e.Vars, open, matrixPrincipals)
-	t.Logf("permission matrix: %d cells checked on sqlite", n)
+	return e.Vars, open
 }
 
-// TestPermissionMatrixPostgres runs a sample on PostgreSQL: every route
-// with the owner and read-write and read-only management tokens, each cell
-// on a database created from a seeded template database.
-func TestPermissionMatrixPostgres(t *testing.T) {
-	base := os.Getenv("STACKD_TEST_POSTGRES_URL")
-	if base == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("STACKD_TEST_POSTGRES_URL is not set under CI=true")
-		}
-		t.Skip("STACKD_TEST_POSTGRES_URL not set")
-	}
+// postgresTemplate seeds the matrix template in a new PostgreSQL database
+// and returns its placeholders and a function creating a fresh database
+// from it (CREATE DATABASE … TEMPLATE).
+func postgresTemplate(t *testing.T, base string) (map[string]string, cellRunner) {
+	t.Helper()
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer admin.Close()
-	tpl := fmt.Sprintf("matrix_tpl_%d", os.Getpid())
+	t.Cleanup(func() { admin.Close() })
+	tpl := fmt.Sprintf("matrix_tpl_%d_%d", os.Getpid(), templateSeq.Add(1))
 	createDB(t, admin, tpl, "")
 	st, err := store.Open(context.Background(), dbURL(t, base, tpl), t.TempDir())
 	if err != nil {
@@ -231,11 +258,10 @@ func TestPermissionMatrixPostgres(t *testing.T) {
 	e.Bootstrap()
 	seedMatrix(t, e)
 	st.Close()
-	seq := 0
+	var seq atomic.Int64
 	files := e.Files
 	open := func(t *testing.T) (*store.Store, string) {
-		seq++
-		name := fmt.Sprintf("%s_c%d", tpl, seq)
+		name := fmt.Sprintf("%s_c%d", tpl, seq.Add(1))
 		createDB(t, admin, name, tpl)
 		dir := t.TempDir()
 		copyDir(t, files, filepath.Join(dir, "assets"))
@@ -245,9 +271,11 @@ func TestPermissionMatrixPostgres(t *testing.T) {
 		}
 		return s, dir
 	}
-	n := runMatrix(t, e.Vars, open, []string{"owner", "mt_rw", "mt_ro"})
-	t.Logf("permission matrix: %d cells checked on postgres", n)
+	return e.Vars, open
 }
+
+// templateSeq tells apart the template databases of one test process.
+var templateSeq atomic.Int64
 
 func createDB(t *testing.T, admin *sql.DB, name, template string) {
 	t.Helper()

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -46,6 +47,8 @@ func statusOf(k domain.Kind) int {
 		return http.StatusMethodNotAllowed
 	case domain.KindUnavailable:
 		return http.StatusServiceUnavailable
+	case domain.KindPrecondition:
+		return http.StatusPreconditionFailed
 	}
 	return http.StatusInternalServerError
 }
@@ -102,13 +105,28 @@ func fieldsOrEmpty(f map[string][]string) map[string][]string {
 
 // decodeJSON reads the request body into v. A wrong Content-Type or
 // malformed JSON is a 400, a body over the limit a 413, and a value of the
-// wrong type a 422 naming the field.
+// wrong type, or a string or key holding a NUL character (which PostgreSQL
+// cannot store), a 422 naming the field. Every JSON body passes here, so
+// the NUL check holds for every route and both engines.
 func decodeJSON(r *http.Request, v any) error {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "application/json" {
 		return domain.ErrBadRequest("Please set a valid 'Content-Type' header").WithField("content_type", "must be application/json.")
 	}
-	err := json.NewDecoder(r.Body).Decode(v)
+	raw, err := io.ReadAll(r.Body)
+	if err == nil {
+		err = json.NewDecoder(bytes.NewReader(raw)).Decode(v)
+	}
+	if err == nil && domain.JSONHasNUL(raw) {
+		var doc any
+		_ = json.NewDecoder(bytes.NewReader(raw)).Decode(&doc) // decoded once already
+		return domain.NoNUL("", doc)
+	}
+	return decodeError(err)
+}
+
+// decodeError classifies a failure to read or decode a JSON body.
+func decodeError(err error) error {
 	var tooBig *http.MaxBytesError
 	var typeErr *json.UnmarshalTypeError
 	switch {

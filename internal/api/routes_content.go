@@ -1,8 +1,6 @@
 package api
 
 import (
-	"net/http"
-
 	"github.com/stackd/stackd/internal/domain"
 )
 
@@ -42,27 +40,5 @@ func (a *API) contentRoutes() []route {
 		{"GET", one + "/locales", userOrMgmt, needStack, perm(entry, domain.ActRead), a.entryLocales},
 		{"POST", one + "/unlocalize", userOrMgmt, needStack, perm(entry, domain.ActUpdate), a.unlocalizeEntry},
 	}
-	for i := range routes {
-		routes[i].h = cleanParams(routes[i].h)
-	}
 	return routes
-}
-
-// cleanParams refuses paths and query parameters holding NUL characters or
-// invalid UTF-8 (400) before the handler looks anything up with them:
-// PostgreSQL cannot compare such text and would fail the request with a 500.
-func cleanParams(h handlerFunc) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
-		if !domain.CleanText(r.URL.Path) {
-			return domain.ErrBadRequest("The path holds NUL characters or invalid UTF-8.")
-		}
-		for k, vs := range r.URL.Query() {
-			for _, v := range vs {
-				if !domain.CleanText(k) || !domain.CleanText(v) {
-					return domain.ErrBadRequest("The query parameters hold NUL characters or invalid UTF-8.")
-				}
-			}
-		}
-		return h(w, r, rc)
-	}
 }

@@ -23,8 +23,5 @@ func (a *API) publishRoutes() []route {
 		{"POST", "/v3/bulk/delete", userOrMgmt, needStack, perm(domain.ModBulk, domain.ActDelete), a.bulkDelete},
 		{"GET", "/v3/bulk/jobs/{job_id}", userOrMgmt, needStack, perm(domain.ModBulk, domain.ActRead), a.bulkJob},
 	}
-	for i := range routes {
-		routes[i].h = cleanParams(routes[i].h)
-	}
 	return routes
 }

@@ -29,7 +29,7 @@ func (a *API) workflowRoutes() []route {
 		// publish right or the approver check, and refuses tokens publish
 		// requests. Assignments are the caller's own, in any stack.
 		{"POST", "/v3/content_types/{content_type_uid}/entries/{entry_uid}/workflow", userOrMgmt, needStack,
-			perm(domain.ModEntry, domain.ActUpdate), cleanParams(a.entryWorkflow)},
+			perm(domain.ModEntry, domain.ActUpdate), a.entryWorkflow},
 		{"GET", "/v3/user/assignments", user, noStack, perm(domain.ModUser, domain.ActRead), a.userAssignments},
 	}
 }

@@ -7,7 +7,14 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
+
+// MaxEntryTitleLen is the longest entry title, and field display name, in
+// characters: Contentstack's documented limit for the Title field and the
+// Display Name property. It also keeps the title index of entries within
+// PostgreSQL's index row size (200 characters are at most 800 bytes).
+const MaxEntryTitleLen = 200
 
 // Entry is one locale of an entry at one version. System fields have
 // their own struct fields; the schema's fields (title aside) are in Data,
@@ -130,6 +137,10 @@ func (c *entryChecker) title(fields []Field, v any) string {
 		c.p.add("title", "must be a string.")
 		return ""
 	}
+	if utf8.RuneCountInString(s) > MaxEntryTitleLen {
+		c.p.add("title", "must be at most %d characters.", MaxEntryTitleLen)
+		return ""
+	}
 	if defined {
 		c.text(f, s, "title")
 		if f.Unique {
@@ -155,9 +166,17 @@ func (c *entryChecker) tags(v any) []string {
 			c.p.add("tags", "must be an array of strings.")
 			return out
 		}
-		if s = strings.TrimSpace(s); s != "" && !slices.Contains(out, s) {
+		s = strings.TrimSpace(s)
+		if utf8.RuneCountInString(s) > MaxTagLen {
+			c.p.add("tags", "must hold tags of at most %d characters.", MaxTagLen)
+			return out
+		}
+		if s != "" && !slices.Contains(out, s) {
 			out = append(out, s)
 		}
+	}
+	if len(out) > MaxTags {
+		c.p.add("tags", "must hold at most %d tags.", MaxTags)
 	}
 	return out
 }

@@ -2,6 +2,8 @@ package domain
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -146,5 +148,43 @@ func TestFallbackChain(t *testing.T) {
 	}
 	if err := ValidateFallback("en-us", "fr-fr", "en-us", fb); err == nil {
 		t.Error("ValidateFallback let the master fall back")
+	}
+}
+
+// TestEntryLengthLimits: a title of up to 200 characters (Contentstack's
+// Title field limit) and up to 50 tags of up to 100 characters each.
+func TestEntryLengthLimits(t *testing.T) {
+	fields := mustSchema(t, articleSchema)
+	tags := func(n, size int) []any {
+		out := make([]any, n)
+		for i := range out {
+			out[i] = fmt.Sprintf("%0*d", size, i)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name  string
+		title string
+		tags  []any
+		want  map[string][]string
+	}{
+		{"longest title", strings.Repeat("é", MaxEntryTitleLen), nil, nil},
+		{"title too long", strings.Repeat("é", MaxEntryTitleLen+1), nil, map[string][]string{"title": {"must be at most 200 characters."}}},
+		{"most tags", "t", tags(MaxTags, MaxTagLen), nil},
+		{"too many tags", "t", tags(MaxTags+1, 3), map[string][]string{"tags": {"must hold at most 50 tags."}}},
+		{"tag too long", "t", tags(1, MaxTagLen+1), map[string][]string{"tags": {"must hold tags of at most 100 characters."}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ValidateEntry(fields, map[string]any{"title": tc.title, "tags": tc.tags})
+			var got map[string][]string
+			if e, ok := AsError(err); ok {
+				got = e.Fields
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("errors (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -21,29 +21,31 @@ const (
 	KindRateLimited              // over a rate limit (429)
 	KindMethod                   // the path exists, the method does not (405)
 	KindUnavailable              // the database is unreachable, overloaded or timed out: try again (503 + Retry-After)
+	KindPrecondition             // an If-Match header names another version (412)
 )
 
 // Contentstack error codes stackd answers with. They are Contentstack's own
 // numbers where the spec knows one.
 const (
-	CodeLoginFailed      = 104
-	CodeUnauthorized     = 105
-	CodeStackUnknown     = 109
-	CodeCTExists         = 115
-	CodeCTNotFound       = 118
-	CodeEntryExists      = 119
-	CodeEntryNotFound    = 141
-	CodeForbidden        = 162
-	CodeInternal         = 194
-	CodeTFARequired      = 294
-	CodeBranchNotFound   = 905
-	CodeValidation       = 422 // generic validation failure (no Contentstack number known)
-	CodeNotFound         = 404 // generic "no such resource" (no Contentstack number known)
-	CodeBadRequest       = 400
-	CodeRateLimited      = 429
-	CodePayloadTooLarge  = 413
-	CodeMethodNotAllowed = 405
-	CodeUnavailable      = 503
+	CodeLoginFailed        = 104
+	CodeUnauthorized       = 105
+	CodeStackUnknown       = 109
+	CodeCTExists           = 115
+	CodeCTNotFound         = 118
+	CodeEntryExists        = 119
+	CodeEntryNotFound      = 141
+	CodeForbidden          = 162
+	CodeInternal           = 194
+	CodeTFARequired        = 294
+	CodeBranchNotFound     = 905
+	CodeValidation         = 422 // generic validation failure (no Contentstack number known)
+	CodeNotFound           = 404 // generic "no such resource" (no Contentstack number known)
+	CodeBadRequest         = 400
+	CodeRateLimited        = 429
+	CodePayloadTooLarge    = 413
+	CodeMethodNotAllowed   = 405
+	CodePreconditionFailed = 412 // If-Match failed (stackd's addition; Contentstack has no such check)
+	CodeUnavailable        = 503
 )
 
 // Error is stackd's one error type. It carries everything the Contentstack

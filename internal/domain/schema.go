@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Field data types of a schema.
@@ -170,6 +171,9 @@ func parseField(raw json.RawMessage, at string, depth int, p *problems) (Field, 
 	f.Format = str(m, "format", at, p)
 	if p.n > n {
 		return f, false
+	}
+	if utf8.RuneCountInString(f.DisplayName) > MaxEntryTitleLen {
+		p.add(at+".display_name", "must be at most %d characters.", MaxEntryTitleLen)
 	}
 	if strings.TrimSpace(f.DisplayName) == "" {
 		p.add(at+".display_name", "is required.")

@@ -84,10 +84,16 @@ func (s *Store) UpdateFolder(ctx context.Context, apiKey, uid string, fn func(f 
 // DeleteAsset removes a file asset with all its versions and returns the
 // distinct file keys of those versions, for the caller to remove from the
 // file store once the rows are gone.
-func (s *Store) DeleteAsset(ctx context.Context, apiKey, uid string, audit *domain.AuditEntry) ([]string, error) {
+func (s *Store) DeleteAsset(ctx context.Context, apiKey, uid string, im domain.IfMatch, audit *domain.AuditEntry) ([]string, error) {
 	var keys []string
 	err := s.txAudit(ctx, audit, func(c conn) error {
-		var err error
+		a, err := assetByUID(ctx, c, apiKey, uid, false)
+		if err != nil {
+			return err
+		}
+		if err := im.Check("asset", a.Version); err != nil {
+			return err
+		}
 		keys, err = deleteAssetRows(ctx, c, apiKey, uid)
 		return err
 	})

@@ -240,9 +240,13 @@ func (s *Store) UpdateContentType(ctx context.Context, apiKey, uid string, fn fu
 // DeleteContentType removes a content type. It is refused while entries
 // exist unless force is set (then they go too, with their versions), and
 // while another content type references it.
-func (s *Store) DeleteContentType(ctx context.Context, apiKey, uid string, force bool, a *domain.AuditEntry) error {
+func (s *Store) DeleteContentType(ctx context.Context, apiKey, uid string, force bool, im domain.IfMatch, a *domain.AuditEntry) error {
 	return s.txAudit(ctx, a, func(c conn) error {
-		if _, err := ctByUID(ctx, c, apiKey, uid); err != nil {
+		ct, err := ctByUID(ctx, c, apiKey, uid)
+		if err != nil {
+			return err
+		}
+		if err := im.Check("content type", ct.Version); err != nil {
 			return err
 		}
 		if err := checkNotReferenced(ctx, c, apiKey, uid); err != nil {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -22,6 +23,7 @@ type EntryWrite struct {
 	Body        map[string]any
 	Actor       string
 	At          time.Time
+	IfMatch     domain.IfMatch // an update's precondition, checked on the locked row
 }
 
 // CreateEntry validates and stores a new entry at version 1 in w.Locale.
@@ -124,9 +126,14 @@ func (s *Store) UpdateEntry(ctx context.Context, w EntryWrite, a *domain.AuditEn
 // updateBase is the entry an update starts from: the locale's current
 // content (locked) with the next version number, or for a localization
 // the content the entry shows in that locale by fallback, at version 1.
+// w.IfMatch is checked against the version a read of the locale shows:
+// the locked row's, or for a localization the fallback content's.
 func updateBase(ctx context.Context, c conn, w EntryWrite, have []string, localized bool) (domain.Entry, error) {
 	if !localized {
 		e, err := entryRow(ctx, c, w.APIKey, w.UID, w.Locale)
+		if err == nil {
+			err = w.IfMatch.Check("entry", e.Version)
+		}
 		e.Version++
 		return e, err
 	}
@@ -139,6 +146,9 @@ func updateBase(ctx context.Context, c conn, w EntryWrite, have []string, locali
 		if base, err = entryRow(ctx, c, w.APIKey, w.UID, chain[i]); err != nil {
 			return base, err
 		}
+	}
+	if err := w.IfMatch.Check("entry", base.Version); err != nil {
+		return base, err
 	}
 	base.Locale, base.Version, base.CreatedBy, base.CreatedAt = w.Locale, 1, w.Actor, w.At
 	return base, nil
@@ -316,9 +326,36 @@ func checkUnique(ctx context.Context, c conn, w EntryWrite, fields []domain.Fiel
 
 // DeleteEntry deletes an entry with every version: all its locales when
 // locale is the master (or empty) or all is set, otherwise only its
-// content in locale.
-func (s *Store) DeleteEntry(ctx context.Context, apiKey, ctUID, uid, locale, master string, all bool, a *domain.AuditEntry) error {
-	return s.txAudit(ctx, a, func(c conn) error { return deleteEntry(ctx, c, apiKey, ctUID, uid, locale, master, all) })
+// content in locale. im is checked first, on the locked row of the locale
+// named (the master when none); an entry without content there matches
+// only "*".
+func (s *Store) DeleteEntry(ctx context.Context, apiKey, ctUID, uid, locale, master string, all bool, im domain.IfMatch, a *domain.AuditEntry) error {
+	return s.txAudit(ctx, a, func(c conn) error {
+		if im.Sent() {
+			if err := checkEntryMatch(ctx, c, apiKey, ctUID, uid, cmp.Or(locale, master), im); err != nil {
+				return err
+			}
+		}
+		return deleteEntry(ctx, c, apiKey, ctUID, uid, locale, master, all)
+	})
+}
+
+// checkEntryMatch compares im with the version of an entry's locale, read
+// under lock.
+func checkEntryMatch(ctx context.Context, c conn, apiKey, ctUID, uid, locale string, im domain.IfMatch) error {
+	have, err := entryOf(ctx, c, apiKey, ctUID, uid, "")
+	if err != nil {
+		return err
+	}
+	version := 0
+	if slices.Contains(have, locale) {
+		e, err := entryRow(ctx, c, apiKey, uid, locale)
+		if err != nil {
+			return err
+		}
+		version = e.Version
+	}
+	return im.Check("entry", version)
 }
 
 // deleteEntry is DeleteEntry inside the caller's transaction (bulk deletes

@@ -153,13 +153,17 @@ func (s *Store) UpdateGlobalField(ctx context.Context, apiKey, uid string, fn fu
 
 // DeleteGlobalField removes a global field that no content type or other
 // global field embeds.
-func (s *Store) DeleteGlobalField(ctx context.Context, apiKey, uid string, a *domain.AuditEntry) error {
+func (s *Store) DeleteGlobalField(ctx context.Context, apiKey, uid string, im domain.IfMatch, a *domain.AuditEntry) error {
 	return s.txAudit(ctx, a, func(c conn) error {
-		if _, err := gfByUID(ctx, c, apiKey, uid); err != nil {
+		g, err := gfByUID(ctx, c, apiKey, uid)
+		if err != nil {
+			return err
+		}
+		if err := im.Check("global field", g.Version); err != nil {
 			return err
 		}
 		var users []string
-		err := eachSchema(ctx, c, apiKey, func(kind, owner string, fields []domain.Field) {
+		err = eachSchema(ctx, c, apiKey, func(kind, owner string, fields []domain.Field) {
 			if domain.UsesGlobalField(fields, uid) {
 				users = append(users, kind+" "+owner)
 			}

@@ -120,14 +120,14 @@ func testAssetLifecycle(t *testing.T, s *store.Store) {
 	if err != nil || up.Version != 2 || up.Title != "two" || up.CreatedAt != t0 {
 		t.Fatalf("UpdateAsset = %+v, %v", up, err)
 	}
-	keys, err := s.DeleteAsset(ctx, key, a.UID, nil)
+	keys, err := s.DeleteAsset(ctx, key, a.UID, domain.IfMatch{}, nil)
 	if err != nil || !cmp.Equal(keys, []string{a.FileKey}) {
 		t.Fatalf("DeleteAsset = %v, %v; want the one file key", keys, err)
 	}
 	if _, err := s.Asset(ctx, key, a.UID); !domain.IsKind(err, domain.KindInvalid) {
 		t.Errorf("Asset after delete = %v", err)
 	}
-	if _, err := s.DeleteAsset(ctx, key, a.UID, nil); !domain.IsKind(err, domain.KindInvalid) {
+	if _, err := s.DeleteAsset(ctx, key, a.UID, domain.IfMatch{}, nil); !domain.IsKind(err, domain.KindInvalid) {
 		t.Errorf("second DeleteAsset = %v", err)
 	}
 }
@@ -181,7 +181,7 @@ func testAssetVersionsAndSecrets(t *testing.T, s *store.Store) {
 			t.Errorf("%s: AssetBySecret = %v, want 422", name, err)
 		}
 	}
-	keys, err := s.DeleteAsset(ctx, key, a.UID, nil)
+	keys, err := s.DeleteAsset(ctx, key, a.UID, domain.IfMatch{}, nil)
 	if diff := cmp.Diff([]string{a.FileKey, v3.FileKey}, keys, cmpopts.SortSlices(func(x, y string) bool { return x < y })); err != nil || diff != "" {
 		t.Errorf("DeleteAsset keys (-want +got): %s %v", diff, err)
 	}
@@ -242,7 +242,7 @@ func testFolderRules(t *testing.T, s *store.Store) {
 	if err := s.DeleteFolder(ctx, key, inB.UID, nil); !domain.IsKind(err, domain.KindInvalid) {
 		t.Errorf("DeleteFolder(file uid): %v", err)
 	}
-	if _, err := s.DeleteAsset(ctx, key, b.UID, nil); !domain.IsKind(err, domain.KindInvalid) {
+	if _, err := s.DeleteAsset(ctx, key, b.UID, domain.IfMatch{}, nil); !domain.IsKind(err, domain.KindInvalid) {
 		t.Errorf("DeleteAsset(folder uid): %v", err)
 	}
 	if _, err := s.UpdateAsset(ctx, key, inB.UID, func(x *domain.Asset) error { x.ParentUID = ""; return nil }, nil); err != nil {

@@ -127,15 +127,15 @@ func testContentTypes(t *testing.T, s *store.Store, st domain.Stack) {
 		t.Fatalf("UpdateContentType = %+v, %v", updated, err)
 	}
 	// author is referenced by blog: refused; entries of blog: refused without force.
-	wantCode(t, s.DeleteContentType(ctx, st.APIKey, "author", false, nil), domain.CodeValidation, "uid")
+	wantCode(t, s.DeleteContentType(ctx, st.APIKey, "author", false, domain.IfMatch{}, nil), domain.CodeValidation, "uid")
 	createEntry(t, s, st, "blog", "en-us", `{"title":"Hello"}`, t0)
-	wantCode(t, s.DeleteContentType(ctx, st.APIKey, "blog", false, nil), domain.CodeValidation, "uid")
-	if err := s.DeleteContentType(ctx, st.APIKey, "blog", true, nil); err != nil {
+	wantCode(t, s.DeleteContentType(ctx, st.APIKey, "blog", false, domain.IfMatch{}, nil), domain.CodeValidation, "uid")
+	if err := s.DeleteContentType(ctx, st.APIKey, "blog", true, domain.IfMatch{}, nil); err != nil {
 		t.Fatalf("DeleteContentType(force): %v", err)
 	}
 	_, _, err = s.Entries(ctx, store.EntryFilter{APIKey: st.APIKey, ContentType: "blog", Locale: "en-us", Master: "en-us", Limit: 10})
 	wantCode(t, err, domain.CodeCTNotFound, "uid")
-	if err := s.DeleteContentType(ctx, st.APIKey, "author", false, nil); err != nil {
+	if err := s.DeleteContentType(ctx, st.APIKey, "author", false, domain.IfMatch{}, nil); err != nil {
 		t.Fatalf("DeleteContentType(author) once unreferenced: %v", err)
 	}
 }
@@ -170,8 +170,8 @@ func testGlobalFields(t *testing.T, s *store.Store, st domain.Stack) {
 		return nil
 	}, nil)
 	wantCode(t, err, domain.CodeValidation, "schema.0.reference_to")
-	wantCode(t, s.DeleteGlobalField(ctx, st.APIKey, "seo", nil), domain.CodeValidation, "uid")
-	if err := s.DeleteGlobalField(ctx, st.APIKey, "wrap", nil); err != nil {
+	wantCode(t, s.DeleteGlobalField(ctx, st.APIKey, "seo", domain.IfMatch{}, nil), domain.CodeValidation, "uid")
+	if err := s.DeleteGlobalField(ctx, st.APIKey, "wrap", domain.IfMatch{}, nil); err != nil {
 		t.Fatalf("DeleteGlobalField(unused): %v", err)
 	}
 }
@@ -244,7 +244,7 @@ func testEntryVersions(t *testing.T, s *store.Store, st domain.Stack) {
 	}
 	_, err = s.Entry(ctx, store.EntryRead{APIKey: st.APIKey, ContentType: "other", UID: e.UID, Locale: "en-us", Master: "en-us"})
 	wantCode(t, err, domain.CodeCTNotFound, "uid")
-	if err := s.DeleteEntry(ctx, st.APIKey, "post", e.UID, "", "en-us", false, nil); err != nil {
+	if err := s.DeleteEntry(ctx, st.APIKey, "post", e.UID, "", "en-us", false, domain.IfMatch{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	_, err = s.Entry(ctx, store.EntryRead{APIKey: st.APIKey, ContentType: "post", UID: e.UID, Locale: "en-us", Master: "en-us"})

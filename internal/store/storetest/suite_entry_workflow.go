@@ -208,7 +208,7 @@ func testAssignments(t *testing.T, s *store.Store, st ewStack) {
 	if got := list(st.owner, ""); len(got) != 0 {
 		t.Errorf("owner's assignments: %v", got)
 	}
-	if err := s.DeleteEntry(ctx, st.key, "blog", second.UID, "", "en-us", false, nil); err != nil {
+	if err := s.DeleteEntry(ctx, st.key, "blog", second.UID, "", "en-us", false, domain.IfMatch{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(want[1:], list(st.member, "")); diff != "" {
