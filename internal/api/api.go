@@ -9,6 +9,7 @@ import (
 
 	"github.com/stackd/stackd/internal/auth"
 	"github.com/stackd/stackd/internal/files"
+	"github.com/stackd/stackd/internal/images"
 	"github.com/stackd/stackd/internal/store"
 )
 
@@ -26,6 +27,9 @@ type Deps struct {
 	Files     files.Store // the bytes of uploaded assets
 	PublicURL string      // base of the URLs stackd hands out; "" = from each request's scheme and Host
 	MaxUpload int64       // bytes an uploaded asset file may have; 0 = DefaultMaxUpload
+
+	// Images makes image variants and keeps them in its cache; nil: transforms run without a cache.
+	Images *images.Service
 }
 
 // DefaultMaxUpload is the largest asset file accepted when Deps.MaxUpload is 0.

@@ -28,6 +28,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	logLevel := f.str("log-level", "info", "debug, info, warn or error")
 	rateRead := f.str("rate-limit-read", "0", "per-organization GET requests per second (0 = off)")
 	rateWrite := f.str("rate-limit-write", "0", "per-organization write requests per second (0 = off)")
+	imageCache := f.str("image-cache-size", "268435456", "bytes of transformed image variants kept on disk (0 = none kept)")
 	if err := f.Parse(args); err != nil {
 		return err
 	}
@@ -38,6 +39,10 @@ func serve(ctx context.Context, env Env, args []string) error {
 	upload, err := strconv.ParseInt(*maxUpload, 10, 64)
 	if err != nil || upload <= 0 {
 		return fmt.Errorf("--max-upload must be a positive number of bytes, not %q", *maxUpload)
+	}
+	cacheSize, err := strconv.ParseInt(*imageCache, 10, 64)
+	if err != nil || cacheSize < 0 {
+		return fmt.Errorf("--image-cache-size must be a number of bytes (0 or more), not %q", *imageCache)
 	}
 	rr, err1 := strconv.ParseFloat(*rateRead, 64)
 	rw, err2 := strconv.ParseFloat(*rateWrite, 64)
@@ -57,6 +62,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 		TLSCert: *cert, TLSKey: *key, PublicURL: *publicURL, SecretKey: *st.secretKey,
 		OrgName: *orgName, OwnerEmail: *ownerEmail, OwnerPassword: *ownerPassword,
 		BodyLimit: limit, MaxUpload: upload, PasswordCost: cost, Logger: log, Out: env.Stdout, RateRead: rr, RateWrite: rw,
+		ImageCacheSize: cacheSize,
 	})
 	if err != nil {
 		return err
