@@ -17,7 +17,7 @@ func length(d Dim, src int) int {
 	if d.Px > 0 {
 		return d.Px
 	}
-	return int(math.Round(d.Frac * float64(src)))
+	return int(math.Min(math.Round(d.frac()*float64(src)), 1<<30))
 }
 
 // trimRect is what is left of b after trimming t (top, right, bottom,
@@ -123,8 +123,7 @@ func planResize(sw, sh int, p Params) (sizing, error) {
 func fill(sw, sh, w, h int, noUp bool) sizing {
 	rw, rh := ratioBox(sw, sh, float64(w), float64(h))
 	if noUp && (rw < w || rh < h) {
-		rw, rh = min(w, sw), min(h, sh)
-		w, h = rw, rh
+		w, h = rw, rh // the region at its own size, keeping the aspect ratio asked for
 	}
 	x, y := (sw-rw)/2, (sh-rh)/2
 	return sizing{Src: image.Rect(x, y, x+rw, y+rh), W: w, H: h}

@@ -11,6 +11,7 @@ package images
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -20,28 +21,33 @@ import (
 )
 
 // Dim is a length asked for in a parameter: a number of pixels, or a
-// fraction of the source's length (0.5 or 50p both mean half).
+// fraction of the source's length (0.5 or 50p both mean half), kept in
+// billionths so that every spelling of one value compares equal.
 type Dim struct {
-	Px   int     // > 0: pixels
-	Frac float64 // > 0: fraction of the source length (Px is 0)
+	Px   int   // > 0: pixels
+	Nano int64 // > 0: fraction of the source length in billionths (Px is 0)
 }
 
-// IsZero reports whether the length was not given.
-func (d Dim) IsZero() bool { return d.Px == 0 && d.Frac == 0 }
+// IsZero reports whether the length was not given (or is 0).
+func (d Dim) IsZero() bool { return d.Px == 0 && d.Nano == 0 }
+
+// frac is the fraction of the source length d stands for.
+func (d Dim) frac() float64 { return float64(d.Nano) / 1e9 }
 
 // Of resolves d against a source length: at least 1 pixel.
 func (d Dim) Of(src int) int {
 	if d.Px > 0 {
 		return d.Px
 	}
-	return max(1, int(d.Frac*float64(src)+0.5))
+	return max(1, int(math.Min(math.Round(d.frac()*float64(src)), 1<<30)))
 }
 
+// String is the canonical spelling: pixels, or a percentage ("50p").
 func (d Dim) String() string {
 	if d.Px > 0 {
 		return strconv.Itoa(d.Px)
 	}
-	return fmtFloat(d.Frac*100) + "p"
+	return decimalText(d.Nano, 7) + "p"
 }
 
 // Pos places a crop region on one axis: centred (the zero value), at an
@@ -181,34 +187,53 @@ func Parse(q url.Values) (Params, error) {
 var (
 	reInt     = regexp.MustCompile(`^[0-9]{1,9}$`)
 	reFrac    = regexp.MustCompile(`^0?\.[0-9]{1,9}$`)
-	rePercent = regexp.MustCompile(`^[0-9]{1,6}(\.[0-9]{1,9})?p$`)
+	rePercent = regexp.MustCompile(`^[0-9]{1,6}(\.[0-9]{1,7})?p$`)
 	reDecimal = regexp.MustCompile(`^[0-9]{1,9}(\.[0-9]{1,9})?$|^\.[0-9]{1,9}$`)
 )
 
 // parseDim reads a length: whole pixels (1 to MaxPixelParam, or 0 when
 // zero is allowed), a fraction below 1 (0.5), or a percentage (50p, 250p).
 func parseDim(v string, zero bool) (Dim, error) {
+	var d Dim
 	switch {
 	case reInt.MatchString(v):
-		n, _ := strconv.Atoi(v)
-		if (n == 0 && !zero) || n > MaxPixelParam {
+		d.Px, _ = strconv.Atoi(v)
+		if d.Px > MaxPixelParam {
 			return Dim{}, fmt.Errorf("must be between 1 and %d pixels, a fraction such as 0.5, or a percentage such as 50p.", MaxPixelParam)
 		}
-		return Dim{Px: n}, nil
 	case reFrac.MatchString(v):
-		f, _ := strconv.ParseFloat(v, 64)
-		if f == 0 && !zero {
-			return Dim{}, errors.New("must be more than 0.")
-		}
-		return Dim{Frac: f}, nil
+		d.Nano = decimalNanos(v, 9)
 	case rePercent.MatchString(v):
-		f, _ := strconv.ParseFloat(strings.TrimSuffix(v, "p"), 64)
-		if f == 0 && !zero {
-			return Dim{}, errors.New("must be more than 0p.")
-		}
-		return Dim{Frac: f / 100}, nil
+		d.Nano = decimalNanos(strings.TrimSuffix(v, "p"), 7)
+	default:
+		return Dim{}, fmt.Errorf("must be a number of pixels (1 to %d), a fraction such as 0.5, or a percentage such as 50p.", MaxPixelParam)
 	}
-	return Dim{}, fmt.Errorf("must be a number of pixels (1 to %d), a fraction such as 0.5, or a percentage such as 50p.", MaxPixelParam)
+	if d.IsZero() && !zero {
+		return Dim{}, errors.New("must be more than 0.")
+	}
+	return d, nil
+}
+
+// decimalNanos reads a decimal number already checked by a pattern to
+// have at most scale decimals, as an integer count of 10^-scale: with
+// scale 9 a fraction in billionths, with scale 7 a percentage in
+// billionths of the whole.
+func decimalNanos(v string, scale int) int64 {
+	whole, dec, _ := strings.Cut(v, ".")
+	dec += strings.Repeat("0", scale-len(dec))
+	n, _ := strconv.ParseInt(whole+dec, 10, 64)
+	return n
+}
+
+// decimalText writes n units of 10^-scale as a decimal number without
+// trailing zeros.
+func decimalText(n int64, scale int) string {
+	s := fmt.Sprintf("%0*d", scale+1, n)
+	whole, dec := s[:len(s)-scale], strings.TrimRight(s[len(s)-scale:], "0")
+	if dec == "" {
+		return whole
+	}
+	return whole + "." + dec
 }
 
 func parseInt(v string, lo, hi int) (int, error) {
@@ -286,7 +311,7 @@ func parseTrim(v string) (*[4]Dim, error) {
 	var d []Dim
 	for _, s := range parts {
 		x, err := parseDim(s, true)
-		if err != nil || x.Frac >= 1 {
+		if err != nil || x.Nano >= 1e9 {
 			return nil, errors.New("must be one to four values (top,right,bottom,left), each in pixels or a fraction below 1.")
 		}
 		d = append(d, x)

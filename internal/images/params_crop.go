@@ -46,7 +46,7 @@ func (c *Crop) size(parts []string) ([]string, error) {
 	var err1, err2 error
 	c.W, err1 = parseDim(parts[0], false)
 	c.H, err2 = parseDim(parts[1], false)
-	if err1 != nil || err2 != nil || c.W.Frac > 1 || c.H.Frac > 1 {
+	if err1 != nil || err2 != nil || c.W.Nano > 1e9 || c.H.Nano > 1e9 {
 		return nil, errCrop
 	}
 	return parts[2:], nil
@@ -76,7 +76,7 @@ func (c *Crop) option(s string) error {
 
 func setAbs(p *Pos, v string) error {
 	d, err := parseDim(v, true)
-	if err != nil || p.Abs != nil || p.Offset != nil || d.Frac >= 1 {
+	if err != nil || p.Abs != nil || p.Offset != nil || d.Nano >= 1e9 {
 		return errCrop
 	}
 	p.Abs = &d
