@@ -112,3 +112,31 @@ func (a *API) images() *images.Service {
 	fallbackImagesOnce.Do(func() { fallbackImages = images.NewService(nil, images.DefaultConcurrency, nil) })
 	return fallbackImages
 }
+
+// imageSize reads the pixel size of a stored image from its header (only
+// the header is read); 0, 0 for files that are not images stackd reads.
+func (a *API) imageSize(ctx context.Context, key, contentType string) (int, int) {
+	if !images.Transformable(contentType) {
+		return 0, 0
+	}
+	f, err := a.Files.Open(ctx, key)
+	if err != nil {
+		a.Log.WarnContext(ctx, "could not read an uploaded image's size", "key", key, "err", err)
+		return 0, 0
+	}
+	defer f.Close()
+	w, h, _ := images.Dimensions(f)
+	return w, h
+}
+
+// withDimension adds "dimension": {"height", "width"} to an asset's JSON
+// m when the request asks for include_dimension=true and the size is
+// known (images uploaded before sizes were stored have none). The CMA's
+// asset reads call it through assetJSON; delivery reads call it the same
+// way.
+func withDimension(r *http.Request, m map[string]any, as domain.Asset) map[string]any {
+	if as.HasDimension() && r.URL.Query().Get("include_dimension") == "true" {
+		m["dimension"] = map[string]any{"height": as.Height, "width": as.Width}
+	}
+	return m
+}
