@@ -159,11 +159,17 @@ func encode(w io.Writer, img image.Image, f string, q int) error {
 	return fmt.Errorf("images: unknown output format %q", f)
 }
 
-// flatten lays an image with transparency on white: JPEG has no alpha.
+// flatten lays an image with transparency on white: JPEG has no alpha. An
+// opaque NRGBA image is handed to the encoder as RGBA (the same bytes when
+// every pixel is opaque), which the JPEG encoder reads without a call per
+// pixel.
 func flatten(img image.Image) image.Image {
-	if o, ok := img.(interface{ Opaque() bool }); ok && o.Opaque() {
-		return img
+	if o, ok := img.(interface{ Opaque() bool }); !ok || !o.Opaque() {
+		bg := imaging.New(img.Bounds().Dx(), img.Bounds().Dy(), image.White.C)
+		img = imaging.Overlay(bg, img, image.Point{}, 1)
 	}
-	bg := imaging.New(img.Bounds().Dx(), img.Bounds().Dy(), image.White.C)
-	return imaging.Overlay(bg, img, image.Point{}, 1)
+	if n, ok := img.(*image.NRGBA); ok {
+		return &image.RGBA{Pix: n.Pix, Stride: n.Stride, Rect: n.Rect}
+	}
+	return img
 }

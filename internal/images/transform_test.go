@@ -249,3 +249,17 @@ func TestDimensions(t *testing.T) {
 		t.Error("an SVG has no dimensions here")
 	}
 }
+
+// TestTransformJPEGFlattensAlpha: a transparent pixel becomes white in a
+// JPEG answer (which has no alpha), not black.
+func TestTransformJPEGFlattensAlpha(t *testing.T) {
+	img := image.NewNRGBA(image.Rect(0, 0, 16, 16)) // all transparent
+	out, err := Transform(bytes.NewReader(encoded(t, img, fmtPNG)), mustParse(t, "quality=100"), "jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := color.NRGBAModel.Convert(decodeOutput(t, out, fmtJPEG).At(8, 8)).(color.NRGBA)
+	if c.R < 250 || c.G < 250 || c.B < 250 {
+		t.Errorf("transparent pixel became %v, want white", c)
+	}
+}
