@@ -36,7 +36,7 @@ func (a *API) serveAsset(w http.ResponseWriter, r *http.Request, as domain.Asset
 	etag := `"` + key[:32] + `"`
 	a.variantHeaders(w, as, p, format, etag)
 	if noneMatch(r.Header.Get("If-None-Match"), etag) {
-		w.WriteHeader(http.StatusNotModified) // answered without making the variant
+		notModified(w, as) // answered without making the variant
 		return nil
 	}
 	res, err := a.images().Get(r.Context(), v, func(ctx context.Context) (io.ReadCloser, error) {
@@ -76,6 +76,18 @@ func extension(format string) string {
 		return "jpg"
 	}
 	return format
+}
+
+// notModified answers 304 with the variant's validators and without the
+// headers that describe a body.
+func notModified(w http.ResponseWriter, as domain.Asset) {
+	h := w.Header()
+	h.Del("Content-Type")
+	h.Del("Content-Disposition")
+	if !as.UpdatedAt.IsZero() {
+		h.Set("Last-Modified", as.UpdatedAt.UTC().Format(http.TimeFormat))
+	}
+	w.WriteHeader(http.StatusNotModified)
 }
 
 // noneMatch reports whether an If-None-Match header names etag (or is *).
