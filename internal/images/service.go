@@ -125,6 +125,9 @@ func (s *Service) produce(ctx context.Context, key string, v Variant, src Source
 		return nil, ctx.Err()
 	}
 	defer func() { <-s.sem }()
+	if err := ctx.Err(); err != nil {
+		return nil, err // the request left while it waited: its slot goes to the next
+	}
 	n := s.active.Add(1)
 	defer s.active.Add(-1)
 	for p := s.peak.Load(); n > p && !s.peak.CompareAndSwap(p, n); p = s.peak.Load() {
