@@ -14,7 +14,13 @@ import (
 func init() { registerStackTables("assets", "asset_versions", "asset_tags") }
 
 const assetCols = `uid, api_key, is_dir, parent_uid, name, title, description, tags, filename, content_type, file_size,
-	file_key, url_secret, version, created_by, updated_by, created_at, updated_at, width, height`
+	file_key, url_secret, version, created_by, updated_by, created_at, updated_at`
+
+// dimCols are an image's pixel size (migration 0035), read and written
+// after assetCols by the queries of this file and asset_list.go (scanAsset
+// reads them). Delivery reads list their own columns and do not carry them
+// yet.
+const dimCols = `width, height`
 
 // versionCols are the columns of asset_versions that override the asset
 // row's in a version snapshot.
@@ -68,7 +74,7 @@ func errFolderNotFound() *domain.Error { return domain.ErrNotFound("folder", "ui
 // assetByUID finds a file asset (dir false) or a folder (dir true): a
 // folder's uid is not an asset's and the other way round (422).
 func assetByUID(ctx context.Context, c conn, apiKey, uid string, dir bool) (domain.Asset, error) {
-	a, err := scanAsset(c.row(ctx, `SELECT `+assetCols+` FROM assets WHERE api_key = ? AND uid = ? AND is_dir = ?`+c.lock(),
+	a, err := scanAsset(c.row(ctx, `SELECT `+assetCols+`, `+dimCols+` FROM assets WHERE api_key = ? AND uid = ? AND is_dir = ?`+c.lock(),
 		apiKey, uid, dir))
 	switch {
 	case errors.Is(err, sql.ErrNoRows) && dir:
@@ -147,7 +153,7 @@ func setTags(ctx context.Context, c conn, a domain.Asset) error {
 }
 
 func insertAsset(ctx context.Context, c conn, a domain.Asset) error {
-	_, err := c.exec(ctx, `INSERT INTO assets (`+assetCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := c.exec(ctx, `INSERT INTO assets (`+assetCols+`, `+dimCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.UID, a.APIKey, a.IsDir, a.ParentUID, a.Name, a.Title, a.Description, encodeTags(a.Tags), a.Filename, a.ContentType,
 		a.FileSize, a.FileKey, a.URLSecret, a.Version, a.CreatedBy, a.UpdatedBy, ms(a.CreatedAt), ms(a.UpdatedAt), a.Width, a.Height)
 	if err != nil {
