@@ -9,6 +9,7 @@ import (
 
 	"github.com/stackd/stackd/internal/auth"
 	"github.com/stackd/stackd/internal/files"
+	"github.com/stackd/stackd/internal/images"
 	"github.com/stackd/stackd/internal/store"
 )
 
@@ -35,6 +36,9 @@ type Deps struct {
 	Observer    RequestObserver // told about every request (metrics); nil = nobody
 	CORSOrigins []string        // origins the CMA allows cross-origin; empty = no CORS on the CMA
 	Draining    func() bool     // reports a shutdown in progress (readyz answers 503); nil = never
+
+	// Images makes image variants and keeps them in its cache; nil: transforms run without a cache.
+	Images *images.Service
 }
 
 // DefaultMaxUpload is the largest asset file accepted when Deps.MaxUpload is 0.

@@ -47,7 +47,8 @@ var urlSecret = regexp.MustCompile(`^[0-9a-f]{32}$`)
 // publicAsset is GET /assets/{api_key}/{asset_uid}/{url_secret}/{filename}:
 // the bytes of the version whose secret is in the path. Anything that does
 // not match (stack, asset, secret) is the same 404 as an unknown URL. The
-// file name segment is for people and tools; it is not checked.
+// file name segment is for people and tools; it is not checked. Image
+// Delivery parameters in the query transform images (asset_images.go).
 func (a *API) publicAsset(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
 	apiKey, uid, secret := r.PathValue("api_key"), r.PathValue("asset_uid"), r.PathValue("url_secret")
 	if !domain.ValidUID(apiKey) || !domain.ValidUID(uid) || !urlSecret.MatchString(secret) {
@@ -60,7 +61,7 @@ func (a *API) publicAsset(w http.ResponseWriter, r *http.Request, _ *reqCtx) err
 	if err != nil {
 		return err
 	}
-	return a.serveFile(w, r, as)
+	return a.serveAsset(w, r, as) // the file, or an image variant (asset_images.go)
 }
 
 // downloadAsset is GET /v3/assets/{asset_uid}/download, optionally

@@ -69,6 +69,7 @@ type uploadForm struct {
 type storedFile struct {
 	key, filename, contentType, secret string
 	size                               int64
+	width, height                      int // an image's size from its header; 0 when unknown
 }
 
 // readUpload reads a multipart upload for asset uid. The file part streams
@@ -158,6 +159,7 @@ func (a *API) storeUpload(ctx context.Context, part *multipart.Part, keyPrefix s
 	f.size, err = a.Files.Put(ctx, f.key, body)
 	switch {
 	case err == nil:
+		f.width, f.height = a.imageSize(ctx, f.key, f.contentType)
 		return f, nil
 	case body.err != nil:
 		return nil, bodyError(body.err, limit)
@@ -262,6 +264,7 @@ func randomHex(n int) string {
 func (form *uploadForm) applyUpload(as *domain.Asset) error {
 	f := form.file
 	as.FileKey, as.Filename, as.ContentType, as.FileSize, as.URLSecret = f.key, f.filename, f.contentType, f.size, f.secret
+	as.Width, as.Height = f.width, f.height
 	if v, ok := form.fields["asset[title]"]; ok {
 		as.Title = v
 	}

@@ -22,15 +22,16 @@ func parentJSON(uid string) any {
 	return uid
 }
 
-// assetJSON is a file asset as the CMA shows it (spec §6.4).
+// assetJSON is a file asset as the CMA shows it (spec §6.4), with its
+// dimension when include_dimension=true.
 func (a *API) assetJSON(r *http.Request, as domain.Asset) map[string]any {
-	return map[string]any{
+	return withDimension(r, map[string]any{
 		"uid": as.UID, "title": as.Title, "description": as.Description, "filename": as.Filename,
 		"content_type": as.ContentType, "file_size": strconv.FormatInt(as.FileSize, 10), "tags": nonNil(as.Tags),
 		"url": a.assetURL(r, as), "is_dir": false, "parent_uid": parentJSON(as.ParentUID), "_version": as.Version,
 		"ACL": map[string]any{}, "created_by": as.CreatedBy, "updated_by": as.UpdatedBy,
 		"created_at": isoTime(as.CreatedAt), "updated_at": isoTime(as.UpdatedAt),
-	}
+	}, as)
 }
 
 // folderJSON is an asset folder as the CMA shows it.

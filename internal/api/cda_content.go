@@ -153,10 +153,14 @@ func (a *API) cdaAssetJSON(r *http.Request, pa domain.PublishedAsset, opts entry
 // assetDimension is an image's {"height", "width"} in pixels, nil for an
 // asset that is not an image.
 //
-// TODO(lead, at the merge with the images branch): domain.Asset has no
-// width and height yet; once it does, return them here for images
-// (include_dimension=true on CDA asset reads and file fields).
-func assetDimension(domain.Asset) map[string]any { return nil }
+// assetDimension is an image's {height, width}, or nil for an asset whose
+// size is not known (not an image, or uploaded before sizes were stored).
+func assetDimension(as domain.Asset) map[string]any {
+	if !as.HasDimension() {
+		return nil
+	}
+	return map[string]any{"height": as.Height, "width": as.Width}
+}
 
 // cdaAssets is the CDA's GET /v3/assets: the assets published to the
 // token's environment in the locale, at their published versions.

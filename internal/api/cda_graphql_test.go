@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"image/color"
 	"net/url"
 	"strings"
 	"testing"
@@ -257,3 +258,29 @@ fragment FullType on __Type {
 }
 fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
 fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }`
+
+// TestCDADimension: an image's size shows on the CDA with
+// include_dimension=true, in REST reads and as GraphQL's dimension.
+func TestCDADimension(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *apitest.Env) {
+		includeFixture(t, e)
+		status, body := e.Do("POST", "/v3/assets", hdr("owner", "api_key"), apitest.Form{apitest.Field("asset[title]", "photo"),
+			apitest.FilePart("photo.png", "image/png", solidPNG(t, 30, 20, color.White))})
+		if status != 201 {
+			t.Fatalf("upload: %d %v", status, body)
+		}
+		e.Vars["photo"] = body["asset"].(map[string]any)["uid"].(string)
+		publishAsset(t, e, "photo")
+		_, body = cdaGet(e, "dt_dev", "/v3/assets/{photo}?include_dimension=true")
+		if d := dig(body, "asset", "dimension"); d == nil || dig(d, "width") != float64(30) || dig(d, "height") != float64(20) {
+			t.Errorf("CDA asset dimension: %v", body)
+		}
+		if _, body = cdaGet(e, "dt_dev", "/v3/assets/{photo}"); dig(body, "asset", "dimension") != nil {
+			t.Errorf("dimension without include_dimension: %v", body)
+		}
+		_, body = gql(e, "dt_dev", `{ assets(uid: "`+e.Vars["photo"]+`") { dimension { width height } } }`, nil)
+		if dig(body, "data", "assets", "dimension", "width") != float64(30) {
+			t.Errorf("GraphQL dimension: %v", body)
+		}
+	})
+}

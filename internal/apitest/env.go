@@ -21,6 +21,7 @@ import (
 	"github.com/stackd/stackd/internal/auth"
 	"github.com/stackd/stackd/internal/domain"
 	"github.com/stackd/stackd/internal/files"
+	"github.com/stackd/stackd/internal/images"
 	"github.com/stackd/stackd/internal/server"
 	"github.com/stackd/stackd/internal/store"
 	"github.com/stackd/stackd/internal/store/storetest"
@@ -106,8 +107,20 @@ func NewOn(t testing.TB, st *store.Store, dir string, now time.Time) *Env {
 	t.Cleanup(func() { disk.Close() })
 	deps := api.Deps{Store: st, Auth: core.Authenticator(clock.Now), Hasher: core.Hasher, Box: core.Box, Log: log, Now: clock.Now, BodyLimit: 64 << 10,
 		Files: disk, MaxUpload: MaxUpload}
+	deps.Images = imageService(t, log)
 	return &Env{T: t, Handler: api.New(deps), CDA: api.NewCDA(deps), Store: st, Core: core, Clock: clock, Vars: map[string]string{}, Logs: logs,
 		DataDir: dir, Files: filesDir, deps: deps}
+}
+
+// ImageCacheSize is the bound of the image variant cache under test.
+const ImageCacheSize = 8 << 20
+
+func imageService(t testing.TB, log *slog.Logger) *images.Service {
+	cache, err := images.OpenCache(filepath.Join(t.TempDir(), "image-cache"), ImageCacheSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return images.NewService(cache, images.DefaultConcurrency, log)
 }
 
 // Deps returns the dependencies the handlers were built with, so a test

@@ -34,6 +34,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	corsOrigins := f.str("cors-origins", "", "comma-separated origins the CMA allows cross-origin requests from (empty = none)")
 	pprofAddr := f.str("pprof-addr", "", "address of a separate net/http/pprof listener, e.g. 127.0.0.1:6060 (empty = off)")
 	drainDelay := f.str("drain-delay", "0s", "after SIGTERM, how long /readyz answers 503 while requests are still served")
+	imageCache := f.str("image-cache-size", "268435456", "bytes of transformed image variants kept on disk (0 = none kept)")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -52,6 +53,10 @@ func serve(ctx context.Context, env Env, args []string) error {
 	upload, err := strconv.ParseInt(*maxUpload, 10, 64)
 	if err != nil || upload <= 0 {
 		return fmt.Errorf("--max-upload must be a positive number of bytes, not %q", *maxUpload)
+	}
+	cacheSize, err := strconv.ParseInt(*imageCache, 10, 64)
+	if err != nil || cacheSize < 0 {
+		return fmt.Errorf("--image-cache-size must be a number of bytes (0 or more), not %q", *imageCache)
 	}
 	rr, err1 := strconv.ParseFloat(*rateRead, 64)
 	rw, err2 := strconv.ParseFloat(*rateWrite, 64)
@@ -73,6 +78,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 		BodyLimit: limit, MaxUpload: upload, PasswordCost: cost, Logger: log, Out: env.Stdout, RateRead: rr, RateWrite: rw,
 		Metrics: *metricsOn, CORSOrigins: splitList(*corsOrigins), PprofAddr: *pprofAddr,
 		StatementTimeout: so.StatementTimeout, SQLiteSynchronous: so.Synchronous, DrainDelay: drain,
+		ImageCacheSize: cacheSize,
 	})
 	if err != nil {
 		return err

@@ -29,7 +29,16 @@ type Asset struct {
 	UpdatedBy   string
 	CreatedAt   time.Time
 	UpdatedAt   time.Time // of this version, for a version snapshot
+
+	// Width and Height are an image's size in pixels, read from the file's
+	// header at upload; 0 when unknown (not an image stackd reads, or
+	// uploaded before stackd stored sizes).
+	Width, Height int
 }
+
+// HasDimension reports whether the asset's pixel size is known, so that
+// include_dimension can show it.
+func (a Asset) HasDimension() bool { return a.Width > 0 && a.Height > 0 }
 
 // FolderContentType is the content_type Contentstack gives folders (the
 // spelling is Contentstack's).

@@ -22,6 +22,7 @@ import (
 	"github.com/stackd/stackd/internal/auth"
 	"github.com/stackd/stackd/internal/domain"
 	"github.com/stackd/stackd/internal/files"
+	"github.com/stackd/stackd/internal/images"
 	"github.com/stackd/stackd/internal/jobs"
 	"github.com/stackd/stackd/internal/store"
 )
@@ -51,6 +52,10 @@ type Config struct {
 	Logger            *slog.Logger
 	Now               func() time.Time // nil: time.Now
 	Out               io.Writer        // where first-start credentials are printed
+
+	// ImageCacheSize is the bound of the disk cache of image variants
+	// (<data>/image-cache), in bytes; 0 keeps none.
+	ImageCacheSize int64
 }
 
 // Server is a running stackd.
@@ -107,6 +112,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		Log: cfg.Logger, Now: cfg.Now, BodyLimit: cfg.BodyLimit, RateRead: cfg.RateRead, RateWrite: cfg.RateWrite,
 		Files: s.files, PublicURL: cfg.PublicURL, CDAPublicURL: cfg.CDAPublicURL, MaxUpload: cfg.MaxUpload, CORSOrigins: cfg.CORSOrigins,
 		Draining: s.draining.Load}
+	if deps.Images, err = imageService(cfg); err != nil {
+		s.Close()
+		return nil, err
+	}
 	s.runner = &jobs.Runner{Store: core.Store, Handlers: api.JobHandlers(deps), Now: cfg.Now, Log: cfg.Logger,
 		Interval: time.Second, Lease: 2 * time.Minute, Worker: jobs.NewWorkerName(),
 		Housekeeping: api.Housekeeping(deps), HousekeepEvery: time.Hour}
@@ -118,6 +127,22 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// imageService is the image transform service both listeners share, with
+// its variant cache in <data>/image-cache when ImageCacheSize is above 0.
+// Each instance has its own cache: instances on one PostgreSQL database
+// do not share local disks, and those sharing a data folder share the
+// folder safely (docs/assets.md).
+func imageService(cfg Config) (*images.Service, error) {
+	if cfg.ImageCacheSize <= 0 {
+		return images.NewService(nil, images.DefaultConcurrency, cfg.Logger), nil
+	}
+	cache, err := images.OpenCache(filepath.Join(cfg.DataDir, "image-cache"), cfg.ImageCacheSize)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	return images.NewService(cache, images.DefaultConcurrency, cfg.Logger), nil
 }
 
 // checkPublicURL accepts an empty --public-url (or --cda-public-url) or

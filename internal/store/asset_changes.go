@@ -30,9 +30,9 @@ func (s *Store) UpdateAsset(ctx context.Context, apiKey, uid string, fn func(a *
 		}
 		a.Version++
 		_, err = c.exec(ctx, `UPDATE assets SET parent_uid = ?, title = ?, description = ?, tags = ?, filename = ?, content_type = ?,
-			file_size = ?, file_key = ?, url_secret = ?, version = ?, updated_by = ?, updated_at = ? WHERE uid = ?`,
+			file_size = ?, file_key = ?, url_secret = ?, version = ?, updated_by = ?, updated_at = ?, width = ?, height = ? WHERE uid = ?`,
 			a.ParentUID, a.Title, a.Description, encodeTags(a.Tags), a.Filename, a.ContentType, a.FileSize, a.FileKey,
-			a.URLSecret, a.Version, a.UpdatedBy, ms(a.UpdatedAt), a.UID)
+			a.URLSecret, a.Version, a.UpdatedBy, ms(a.UpdatedAt), a.Width, a.Height, a.UID)
 		if err != nil {
 			return fmt.Errorf("store: update asset: %w", err)
 		}

@@ -124,7 +124,7 @@ func (s *Store) Assets(ctx context.Context, q AssetQuery) ([]domain.Asset, int, 
 	if q.Desc {
 		dir = " DESC"
 	}
-	rows, err := c.query(ctx, `SELECT `+assetCols+` FROM assets WHERE `+where+` ORDER BY `+order+dir+`, uid`+dir+` LIMIT ? OFFSET ?`,
+	rows, err := c.query(ctx, `SELECT `+assetCols+`, `+dimCols+` FROM assets WHERE `+where+` ORDER BY `+order+dir+`, uid`+dir+` LIMIT ? OFFSET ?`,
 		append(args, q.Limit, q.Skip)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list assets: %w", err)

@@ -16,10 +16,16 @@ func init() { registerStackTables("assets", "asset_versions", "asset_tags") }
 const assetCols = `uid, api_key, is_dir, parent_uid, name, title, description, tags, filename, content_type, file_size,
 	file_key, url_secret, version, created_by, updated_by, created_at, updated_at`
 
+// dimCols are an image's pixel size (migration 0035), read and written
+// after assetCols by the queries of this file and asset_list.go (scanAsset
+// reads them). Delivery reads list their own columns and do not carry them
+// yet.
+const dimCols = `width, height`
+
 // versionCols are the columns of asset_versions that override the asset
 // row's in a version snapshot.
 const versionCols = `version, parent_uid, title, description, tags, filename, content_type, file_size, file_key, url_secret,
-	updated_by, updated_at`
+	updated_by, updated_at, width, height`
 
 // MaxFolderDepth bounds how deep folders nest (a folder at the top is 1
 // deep), and so every walk up a folder chain.
@@ -30,7 +36,8 @@ func scanAsset(sc interface{ Scan(...any) error }) (domain.Asset, error) {
 	var tags string
 	var created, updated int64
 	err := sc.Scan(&a.UID, &a.APIKey, &a.IsDir, &a.ParentUID, &a.Name, &a.Title, &a.Description, &tags, &a.Filename,
-		&a.ContentType, &a.FileSize, &a.FileKey, &a.URLSecret, &a.Version, &a.CreatedBy, &a.UpdatedBy, &created, &updated)
+		&a.ContentType, &a.FileSize, &a.FileKey, &a.URLSecret, &a.Version, &a.CreatedBy, &a.UpdatedBy, &created, &updated,
+		&a.Width, &a.Height)
 	a.Tags = decodeTags(tags)
 	a.CreatedAt, a.UpdatedAt = fromMS(created), fromMS(updated)
 	return a, err
@@ -41,7 +48,7 @@ func scanVersion(sc interface{ Scan(...any) error }, a *domain.Asset) error {
 	var tags string
 	var updated int64
 	err := sc.Scan(&a.Version, &a.ParentUID, &a.Title, &a.Description, &tags, &a.Filename, &a.ContentType, &a.FileSize,
-		&a.FileKey, &a.URLSecret, &a.UpdatedBy, &updated)
+		&a.FileKey, &a.URLSecret, &a.UpdatedBy, &updated, &a.Width, &a.Height)
 	a.Tags = decodeTags(tags)
 	a.UpdatedAt = fromMS(updated)
 	return err
@@ -67,7 +74,7 @@ func errFolderNotFound() *domain.Error { return domain.ErrNotFound("folder", "ui
 // assetByUID finds a file asset (dir false) or a folder (dir true): a
 // folder's uid is not an asset's and the other way round (422).
 func assetByUID(ctx context.Context, c conn, apiKey, uid string, dir bool) (domain.Asset, error) {
-	a, err := scanAsset(c.row(ctx, `SELECT `+assetCols+` FROM assets WHERE api_key = ? AND uid = ? AND is_dir = ?`+c.lock(),
+	a, err := scanAsset(c.row(ctx, `SELECT `+assetCols+`, `+dimCols+` FROM assets WHERE api_key = ? AND uid = ? AND is_dir = ?`+c.lock(),
 		apiKey, uid, dir))
 	switch {
 	case errors.Is(err, sql.ErrNoRows) && dir:
@@ -123,9 +130,9 @@ func folderParent(ctx context.Context, c conn, apiKey, parentUID string) ([]stri
 
 func insertVersion(ctx context.Context, c conn, a domain.Asset) error {
 	_, err := c.exec(ctx, `INSERT INTO asset_versions (api_key, asset_uid, `+versionCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.APIKey, a.UID, a.Version, a.ParentUID, a.Title, a.Description, encodeTags(a.Tags), a.Filename, a.ContentType,
-		a.FileSize, a.FileKey, a.URLSecret, a.UpdatedBy, ms(a.UpdatedAt))
+		a.FileSize, a.FileKey, a.URLSecret, a.UpdatedBy, ms(a.UpdatedAt), a.Width, a.Height)
 	if err != nil {
 		return fmt.Errorf("store: insert asset version: %w", err)
 	}
@@ -146,9 +153,9 @@ func setTags(ctx context.Context, c conn, a domain.Asset) error {
 }
 
 func insertAsset(ctx context.Context, c conn, a domain.Asset) error {
-	_, err := c.exec(ctx, `INSERT INTO assets (`+assetCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := c.exec(ctx, `INSERT INTO assets (`+assetCols+`, `+dimCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.UID, a.APIKey, a.IsDir, a.ParentUID, a.Name, a.Title, a.Description, encodeTags(a.Tags), a.Filename, a.ContentType,
-		a.FileSize, a.FileKey, a.URLSecret, a.Version, a.CreatedBy, a.UpdatedBy, ms(a.CreatedAt), ms(a.UpdatedAt))
+		a.FileSize, a.FileKey, a.URLSecret, a.Version, a.CreatedBy, a.UpdatedBy, ms(a.CreatedAt), ms(a.UpdatedAt), a.Width, a.Height)
 	if err != nil {
 		return fmt.Errorf("store: insert asset: %w", err)
 	}

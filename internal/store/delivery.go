@@ -189,7 +189,7 @@ func publishedAssetSource(d *dialect, f DeliveryFilter, chain []string, uids str
 	rank, args := rankedLocales("p.locale", "p.asset_uid", chain)
 	from := `(SELECT a.uid, a.api_key, a.is_dir, v.parent_uid, a.name, v.title, v.description, v.tags, v.filename, v.content_type,
 		v.file_size, v.file_key, v.url_secret, v.version, a.created_by, v.updated_by, a.created_at, v.updated_at,
-		p.locale AS pub_locale, p.published_at, p.published_by, ` + rank + `
+		v.width, v.height, p.locale AS pub_locale, p.published_at, p.published_by, ` + rank + `
 		FROM published_assets p JOIN assets a ON a.uid = p.asset_uid JOIN asset_versions v ON v.asset_uid = p.asset_uid AND v.version = p.version
 		WHERE p.api_key = ? AND p.environment_uid = ? AND p.locale IN (` + placeholders(len(chain)) + `)`
 	args = append(args, f.APIKey, f.Environment)
@@ -227,7 +227,7 @@ func (s *Store) DeliveryAssetsByUID(ctx context.Context, f DeliveryFilter, uids 
 
 // deliveryAssetPage runs q (its from and where) over the published assets of f.
 func (s *Store) deliveryAssetPage(ctx context.Context, c conn, f DeliveryFilter, q pageQuery) ([]domain.PublishedAsset, int, error) {
-	q.cols = prefixed("x.", assetCols+", "+pubCols)
+	q.cols = prefixed("x.", assetCols+", "+dimCols+", "+pubCols)
 	out := []domain.PublishedAsset{}
 	total, err := c.page(ctx, q,
 		func(rows *sql.Rows) error {
@@ -237,7 +237,7 @@ func (s *Store) deliveryAssetPage(ctx context.Context, c conn, f DeliveryFilter,
 			a := &pa.Asset
 			err := rows.Scan(&a.UID, &a.APIKey, &a.IsDir, &a.ParentUID, &a.Name, &a.Title, &a.Description, &tags, &a.Filename,
 				&a.ContentType, &a.FileSize, &a.FileKey, &a.URLSecret, &a.Version, &a.CreatedBy, &a.UpdatedBy, &created, &updated,
-				&pa.Pub.Locale, &at, &pa.Pub.PublishedBy)
+				&a.Width, &a.Height, &pa.Pub.Locale, &at, &pa.Pub.PublishedBy)
 			a.Tags, a.CreatedAt, a.UpdatedAt = decodeTags(tags), fromMS(created), fromMS(updated)
 			pa.Pub.UID, pa.Pub.Environment, pa.Pub.Version, pa.Pub.PublishedAt = a.UID, f.Environment, a.Version, fromMS(at)
 			out = append(out, pa)

@@ -103,14 +103,14 @@ func syncAssets(ctx context.Context, c conn, f SyncFilter, items []*SyncItem) er
 		a := &pa.Asset
 		err := rows.Scan(&a.UID, &a.APIKey, &a.IsDir, &a.ParentUID, &a.Name, &a.Title, &a.Description, &tags, &a.Filename,
 			&a.ContentType, &a.FileSize, &a.FileKey, &a.URLSecret, &a.Version, &a.CreatedBy, &a.UpdatedBy, &created, &updated,
-			&pa.Pub.Locale, &at, &pa.Pub.PublishedBy)
+			&a.Width, &a.Height, &pa.Pub.Locale, &at, &pa.Pub.PublishedBy)
 		a.Tags, a.CreatedAt, a.UpdatedAt = decodeTags(tags), fromMS(created), fromMS(updated)
 		pa.Pub.UID, pa.Pub.Environment, pa.Pub.Version, pa.Pub.PublishedAt = a.UID, f.Env, a.Version, fromMS(at)
 		found[[2]string{a.UID, pa.Pub.Locale}] = pa
 		return err
 	}, `SELECT a.uid, a.api_key, a.is_dir, v.parent_uid, a.name, v.title, v.description, v.tags, v.filename, v.content_type,
 		v.file_size, v.file_key, v.url_secret, v.version, a.created_by, v.updated_by, a.created_at, v.updated_at,
-		p.locale, p.published_at, p.published_by
+		v.width, v.height, p.locale, p.published_at, p.published_by
 		FROM published_assets p JOIN assets a ON a.uid = p.asset_uid JOIN asset_versions v ON v.asset_uid = p.asset_uid AND v.version = p.version
 		WHERE p.api_key = ? AND p.environment_uid = ? AND (p.asset_uid, p.locale) IN (`+in+`)`,
 		append([]any{f.APIKey, f.Env}, pairArgs...)...)
