@@ -12,6 +12,7 @@
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import https from 'node:https'
+import { deflateSync } from 'node:zlib'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
@@ -68,6 +69,32 @@ function download (url) {
       res.on('error', reject)
     }).on('error', reject)
   })
+}
+
+// solidPNG is a w×h grey PNG, written by hand (IHDR, one IDAT, IEND) so no image library is needed.
+function solidPNG (w, h) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+    return c >>> 0
+  })
+  const crc = (buf) => {
+    let c = 0xffffffff
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8)
+    return (c ^ 0xffffffff) >>> 0
+  }
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length)
+    const td = Buffer.concat([Buffer.from(type), data])
+    const sum = Buffer.alloc(4); sum.writeUInt32BE(crc(td))
+    return Buffer.concat([len, td, sum])
+  }
+  const ihdr = Buffer.alloc(13)
+  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 0 // 8-bit greyscale
+  const rows = Buffer.alloc((w + 1) * h, 0x80)
+  for (let y = 0; y < h; y++) rows[y * (w + 1)] = 0 // filter byte: none
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))])
 }
 
 describe('delivery SDK against stackd', { timeout: 120_000 }, () => {
@@ -250,6 +277,24 @@ describe('delivery SDK against stackd', { timeout: 120_000 }, () => {
     }
   })
 
+  it('an image URL takes transforms: width=40 answers a 40 px wide image', async () => {
+    const s = need(state.cma, 'the CMA stack')
+    const file = join(scratch, 'photo.png')
+    writeFileSync(file, solidPNG(200, 100))
+    const photo = await log.ok('image asset create (CMA SDK)', () => s.asset().create({ upload: file, title: 'Photo' }))
+    await log.ok('image asset publish (CMA SDK)', () => photo.publish({ publishDetails: { environments: ['development'], locales: ['en-us'] } }))
+    const stack = deliveryStack({ apiKey: need(state.apiKey, 'api_key'), deliveryToken: need(state.deliveryToken, 'delivery token'), retryOnError: false })
+    const asset = await log.ok('asset(uid).includeDimension().fetch()', () => stack.asset(photo.uid).includeDimension().fetch())
+    assert.deepEqual(asset.dimension, { height: 100, width: 200 })
+    state.photoUid = photo.uid
+    const res = await download(asset.url + '?width=40&format=png')
+    const width = res.body.length > 24 ? res.body.readUInt32BE(16) : 0
+    const height = res.body.length > 24 ? res.body.readUInt32BE(20) : 0
+    const ok = res.status === 200 && width === 40 && height === 20
+    log.record('GET image url ?width=40 (decoded size)', ok, ok ? '' : `status ${res.status}, ${width}x${height}`)
+    assert.ok(ok, `resized image: status ${res.status}, ${width}x${height}`)
+  })
+
   // --- sync ------------------------------------------------------------------------------------
 
   it('sync() lists what is published, page by page, then replays an unpublish and a delete', async () => {
@@ -272,7 +317,7 @@ describe('delivery SDK against stackd', { timeout: 120_000 }, () => {
     const assets = all.items.filter((it) => it.type === 'asset_published').map((it) => it.data.uid)
     assert.equal(published.length, 103, 'the linked content (book, person, article) and the 100 books')
     assert.ok(published.includes(state.article) && books.every((b) => published.includes(b)))
-    assert.deepEqual(assets, [state.coverUid])
+    assert.deepEqual(assets.sort(), [state.coverUid, state.photoUid].filter(Boolean).sort())
     const syncToken = need(all.sync_token, 'sync token of the init')
     const article = all.items.find((it) => it.data.uid === state.article)
     assert.equal(article.content_type_uid, 'article')
