@@ -127,8 +127,7 @@ func userUnlock(ctx context.Context, env Env, args []string) error {
 	}
 	return withUser(ctx, st, *email, func(core *server.Core, u domain.User) error {
 		_, err := core.Store.UpdateUser(ctx, u.UID, func(u *domain.User) error {
-			u.Failed, u.LockedUntil, u.LastFailAt, u.LastFailFP = 0, 0, 0, ""
-			u.UpdatedAt = time.Now()
+			u.Unlock(time.Now())
 			return nil
 		})
 		if err == nil {
