@@ -66,6 +66,17 @@ func NewHasherQueue(p Params, n, queue int, wait time.Duration) *Hasher {
 	return h
 }
 
+// DefaultHashConcurrency is how many hashes run at once by default: two
+// strong hashes hold 128 MiB, which keeps a login burst under 300 MB of
+// RSS (docs/security.md).
+const DefaultHashConcurrency = 2
+
+// Params returns the cost new hashes are made with.
+func (h *Hasher) Params() Params { return h.p }
+
+// MemoryBytes is the memory all concurrent hashes may hold at once.
+func (h *Hasher) MemoryBytes() int64 { return int64(cap(h.sem)) * int64(h.p.Memory) << 10 }
+
 // Concurrency is how many hashes may run at once.
 func (h *Hasher) Concurrency() int { return cap(h.sem) }
 

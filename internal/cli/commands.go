@@ -28,6 +28,8 @@ func serve(ctx context.Context, env Env, args []string) error {
 	logLevel := f.str("log-level", "info", "debug, info, warn or error")
 	rateRead := f.str("rate-limit-read", "0", "per-organization GET requests per second (0 = off)")
 	rateWrite := f.str("rate-limit-write", "0", "per-organization write requests per second (0 = off)")
+	hashes := f.str("hash-concurrency", strconv.Itoa(auth.DefaultHashConcurrency), "password hashes at once (each strong hash holds 64 MiB)")
+	memLimit := f.str("memory-limit", "auto", "Go soft memory limit: auto (hash memory + 128 MiB), off, or a size such as 512MiB")
 	if err := f.Parse(args); err != nil {
 		return err
 	}
@@ -52,11 +54,21 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	nHash, err := strconv.Atoi(*hashes)
+	if err != nil || nHash < 1 {
+		return fmt.Errorf("--hash-concurrency must be a positive number, not %q", *hashes)
+	}
+	memory, err := applyMemoryLimit(*memLimit, int64(nHash)*int64(cost.Memory)<<10, env.Getenv)
+	if err != nil {
+		return err
+	}
+	log.Info("memory bounds", "hash_concurrency", nHash, "hash_memory_mib", int64(cost.Memory)>>10, "memory_limit_mib", memory>>20)
 	srv, err := server.New(ctx, server.Config{
 		Addr: *addr, CDAAddr: *cdaAddr, DataDir: *st.data, Database: *st.database,
 		TLSCert: *cert, TLSKey: *key, PublicURL: *publicURL, SecretKey: *st.secretKey,
 		OrgName: *orgName, OwnerEmail: *ownerEmail, OwnerPassword: *ownerPassword,
 		BodyLimit: limit, MaxUpload: upload, PasswordCost: cost, Logger: log, Out: env.Stdout, RateRead: rr, RateWrite: rw,
+		HashConcurrency: nHash,
 	})
 	if err != nil {
 		return err

@@ -40,6 +40,7 @@ type Config struct {
 	RateRead          float64 // per-organization GET requests per second; 0 = off
 	RateWrite         float64
 	PasswordCost      auth.Params
+	HashConcurrency   int // password hashes at once; 0 = auth.DefaultHashConcurrency
 	Logger            *slog.Logger
 	Now               func() time.Time // nil: time.Now
 	Out               io.Writer        // where first-start credentials are printed
@@ -71,6 +72,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	core, err := OpenCore(ctx, cfg.DataDir, cfg.Database, cfg.SecretKey, cfg.PasswordCost)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.HashConcurrency > 0 {
+		core.Hasher = auth.NewHasher(core.Hasher.Params(), cfg.HashConcurrency)
 	}
 	s := &Server{cfg: cfg, store: core.Store}
 	if err := s.bootstrap(ctx, core); err != nil {
