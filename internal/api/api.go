@@ -3,6 +3,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -26,6 +27,8 @@ type Deps struct {
 	Files     files.Store // the bytes of uploaded assets
 	PublicURL string      // base of the URLs stackd hands out; "" = from each request's scheme and Host
 	MaxUpload int64       // bytes an uploaded asset file may have; 0 = DefaultMaxUpload
+	// TrustedProxies are the peers whose X-Forwarded-For is believed (clientIP).
+	TrustedProxies []netip.Prefix
 }
 
 // DefaultMaxUpload is the largest asset file accepted when Deps.MaxUpload is 0.

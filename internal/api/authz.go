@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -205,7 +204,7 @@ func targetOf(r *http.Request) domain.Target {
 // management token's uid and name and nothing personal), what, and from where.
 func (a *API) auditEntry(r *http.Request, rc *reqCtx, apiKey string, module domain.Module, event, uid, title string) *domain.AuditEntry {
 	e := &domain.AuditEntry{UID: domain.NewUID(), APIKey: apiKey, Module: string(module), EventType: event,
-		RequestID: requestID(r), RemoteAddr: remoteIP(r), MetaUID: uid, MetaTitle: title, CreatedAt: a.Now()}
+		RequestID: requestID(r), RemoteAddr: a.clientIP(r), MetaUID: uid, MetaTitle: title, CreatedAt: a.Now()}
 	if rc.token != nil {
 		e.ActorKind, e.TokenUID, e.TokenName = "management_token", rc.token.UID, rc.token.Name
 	} else if rc.user != nil {
@@ -217,12 +216,4 @@ func (a *API) auditEntry(r *http.Request, rc *reqCtx, apiKey string, module doma
 // audit is auditEntry for the request's own stack.
 func (a *API) audit(r *http.Request, rc *reqCtx, module domain.Module, event, uid, title string) *domain.AuditEntry {
 	return a.auditEntry(r, rc, rc.stack.APIKey, module, event, uid, title)
-}
-
-func remoteIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

@@ -85,7 +85,7 @@ func (a *API) spendLoginTokens(w http.ResponseWriter, r *http.Request, email str
 		burst  int
 	}{
 		{"login:email:" + email, 1.0 / 3, loginFailuresPerEmail},
-		{"login:addr:" + remoteIP(r), 1, loginFailuresPerAddr},
+		{"login:addr:" + a.clientIP(r), 1, loginFailuresPerAddr},
 	}
 	var spent loginSpend
 	for _, b := range buckets {

@@ -29,6 +29,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	rateRead := f.str("rate-limit-read", "0", "per-organization GET requests per second (0 = off)")
 	rateWrite := f.str("rate-limit-write", "0", "per-organization write requests per second (0 = off)")
 	hashes := f.str("hash-concurrency", strconv.Itoa(auth.DefaultHashConcurrency), "password hashes at once (each strong hash holds 64 MiB)")
+	proxies := f.str("trusted-proxies", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed")
 	memLimit := f.str("memory-limit", "auto", "Go soft memory limit: auto (hash memory + 128 MiB), off, or a size such as 512MiB")
 	if err := f.Parse(args); err != nil {
 		return err
@@ -62,13 +63,17 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	trusted, err := parseTrustedProxies(*proxies)
+	if err != nil {
+		return err
+	}
 	log.Info("memory bounds", "hash_concurrency", nHash, "hash_memory_mib", int64(cost.Memory)>>10, "memory_limit_mib", memory>>20)
 	srv, err := server.New(ctx, server.Config{
 		Addr: *addr, CDAAddr: *cdaAddr, DataDir: *st.data, Database: *st.database,
 		TLSCert: *cert, TLSKey: *key, PublicURL: *publicURL, SecretKey: *st.secretKey,
 		OrgName: *orgName, OwnerEmail: *ownerEmail, OwnerPassword: *ownerPassword,
 		BodyLimit: limit, MaxUpload: upload, PasswordCost: cost, Logger: log, Out: env.Stdout, RateRead: rr, RateWrite: rw,
-		HashConcurrency: nHash,
+		HashConcurrency: nHash, TrustedProxies: trusted,
 	})
 	if err != nil {
 		return err

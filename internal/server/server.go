@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"time"
@@ -40,7 +41,8 @@ type Config struct {
 	RateRead          float64 // per-organization GET requests per second; 0 = off
 	RateWrite         float64
 	PasswordCost      auth.Params
-	HashConcurrency   int // password hashes at once; 0 = auth.DefaultHashConcurrency
+	HashConcurrency   int            // password hashes at once; 0 = auth.DefaultHashConcurrency
+	TrustedProxies    []netip.Prefix // peers whose X-Forwarded-For is believed
 	Logger            *slog.Logger
 	Now               func() time.Time // nil: time.Now
 	Out               io.Writer        // where first-start credentials are printed
@@ -87,7 +89,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	deps := api.Deps{Store: core.Store, Auth: core.Authenticator(cfg.Now), Hasher: core.Hasher, Box: core.Box,
 		Log: cfg.Logger, Now: cfg.Now, BodyLimit: cfg.BodyLimit, RateRead: cfg.RateRead, RateWrite: cfg.RateWrite,
-		Files: s.files, PublicURL: cfg.PublicURL, MaxUpload: cfg.MaxUpload}
+		Files: s.files, PublicURL: cfg.PublicURL, MaxUpload: cfg.MaxUpload, TrustedProxies: cfg.TrustedProxies}
 	s.runner = &jobs.Runner{Store: core.Store, Handlers: api.JobHandlers(deps), Now: cfg.Now, Log: cfg.Logger,
 		Interval: time.Second, Lease: 2 * time.Minute, Worker: jobs.NewWorkerName()}
 	s.cma = newHTTPServer(api.New(deps), cfg.Logger)
