@@ -42,6 +42,8 @@ func statusOf(k domain.Kind) int {
 		return http.StatusTooManyRequests
 	case domain.KindMethod:
 		return http.StatusMethodNotAllowed
+	case domain.KindHeaderTooLarge:
+		return http.StatusRequestHeaderFieldsTooLarge
 	}
 	return http.StatusInternalServerError
 }

@@ -120,7 +120,11 @@ func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 		ReadHeaderTimeout: 10 * time.Second, // slow-header clients are cut off
 		ReadTimeout:       5 * time.Minute,  // room for large uploads
 		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		// Headers up to api.MaxHeaderBytes reach the handler; between that
+		// and this hard limit the handler answers a JSON 431 (net/http's own
+		// 431 beyond it is rewritten on plain-HTTP listeners: plainerrors.go).
+		MaxHeaderBytes: 4 * api.MaxHeaderBytes,
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 }
 
@@ -133,6 +137,7 @@ func (s *Server) listen() error {
 		return fmt.Errorf("server: listen on %s: %w", s.cfg.CDAAddr, err)
 	}
 	if s.cfg.TLSCert == "" {
+		s.lnCMA, s.lnCDA = jsonErrorsListener{s.lnCMA}, jsonErrorsListener{s.lnCDA}
 		return nil
 	}
 	cert, err := tls.LoadX509KeyPair(s.cfg.TLSCert, s.cfg.TLSKey)
