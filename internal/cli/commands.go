@@ -30,7 +30,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	rateWrite := f.str("rate-limit-write", "0", "per-organization write requests per second (0 = off)")
 	hashes := f.str("hash-concurrency", strconv.Itoa(auth.DefaultHashConcurrency), "password hashes at once (each strong hash holds 64 MiB)")
 	proxies := f.str("trusted-proxies", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed")
-	memLimit := f.str("memory-limit", "auto", "Go soft memory limit: auto (hash memory + 128 MiB), off, or a size such as 512MiB")
+	memLimit := f.str("memory-limit", "auto", "Go soft memory limit: auto (hash memory + 64 MiB), off, or a size such as 512MiB")
 	if err := f.Parse(args); err != nil {
 		return err
 	}

@@ -11,7 +11,7 @@ import (
 // memoryHeadroom is what the derived soft memory limit allows beyond the
 // concurrent password hashes: the rest of the heap (requests, caches,
 // database drivers) in a busy server.
-const memoryHeadroom = 128 << 20
+const memoryHeadroom = 64 << 20
 
 // memoryLimit turns --memory-limit into bytes: "auto" derives it from the
 // hashes' memory (hashBytes) plus memoryHeadroom; "off" or "0" sets none; a

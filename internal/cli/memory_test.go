@@ -18,8 +18,8 @@ func TestMemoryLimit(t *testing.T) {
 		wantSet bool
 		wantErr bool
 	}{
-		{"auto", noEnv, hashes + 128<<20, true, false},
-		{"", noEnv, hashes + 128<<20, true, false},
+		{"auto", noEnv, hashes + 64<<20, true, false},
+		{"", noEnv, hashes + 64<<20, true, false},
 		{"auto", withGo, 0, false, false},
 		{"off", noEnv, 0, false, false},
 		{"0", noEnv, 0, false, false},
