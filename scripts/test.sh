@@ -4,7 +4,7 @@
 # Stages, each reported as passed or failed:
 #   1. go vet ./...
 #   2. go test ./... on SQLite, and on PostgreSQL too: $STACKD_TEST_POSTGRES_URL if set, else a
-#      throwaway cluster (scripts/pg.sh)
+#      throwaway cluster (scripts/pg.sh); then the concurrent-login tests under -race
 #   3. compat: build stackd, serve it over TLS as cma.test/cda.test, and drive it with the official
 #      clients from npm: the CMA SDK (compat/smoke.test.mjs), the delivery SDK
 #      (compat/delivery.test.mjs), both SDKs module by module (compat/sdk.test.mjs), the csdx CLI
@@ -94,6 +94,10 @@ go_test() {
     grep -v -E '^(=== (RUN|PAUSE|CONT|NAME)|\s*--- (PASS|SKIP)|PASS$)'
 }
 stage "go test ($pg_label)" go_test "$@"
+# The concurrent-login tests again under the race detector (shared state of the login path).
+stage "go test -race (concurrent logins)" go test -race -count=1 -timeout 10m \
+  -run 'TestUnknownEmailsConcurrently|TestLockoutBurst|TestSessionCapConcurrent|TestHasher|TestLoginBusyHasher' \
+  ./internal/api/ ./internal/auth/
 
 # --- c./d. compat: the built server driven by the official clients --------------------------
 # start_server serves $TMP/data over TLS on CMA_PORT/CDA_PORT and waits for /healthz.
