@@ -64,7 +64,7 @@ const (
 // loginSpend names the login buckets one attempt took a token from.
 type loginSpend []string
 
-// refund gives the tokens back: the attempt was not a failed login.
+// refundLogin gives the tokens back: the attempt was not a failed login.
 func (a *API) refundLogin(s loginSpend) {
 	now := a.Now()
 	for _, key := range s {

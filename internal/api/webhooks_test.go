@@ -286,3 +286,17 @@ func extrasRawRows(t *testing.T, database, dataDir, query string) []map[string]s
 	}
 	return out
 }
+
+// TestWebhookCreatedMasked: csdx exports webhooks with their secrets masked
+// and imports them with a create; the create stores the text as sent (the
+// rule about changed target URLs applies to updates only).
+func TestWebhookCreatedMasked(t *testing.T) {
+	e := apitest.New(t, storetest.Engine{Name: "sqlite", Open: storetest.OpenSQLite})
+	extrasEnv(t, e)
+	status, body := e.Do("POST", "/v3/webhooks", hdr("owner", "api_key"), webhookReq(map[string]any{
+		"name": "Imported", "channels": []any{"assets.create"},
+		"destinations": []any{map[string]any{"target_url": "https://example.com/imported", "http_basic_auth": "u", "http_basic_password": "********"}}}))
+	if status != 201 {
+		t.Fatalf("create with a masked secret: %d %v", status, body)
+	}
+}

@@ -133,6 +133,10 @@ func TestKeepMaskedSecrets(t *testing.T) {
 			{TargetURL: "https://c", CustomHeader: []domain.WebhookHeader{{HeaderName: "X", Value: "ok"}, {HeaderName: "X", Value: m}}}}, nil,
 			"destinations.1.custom_header.1.value"},
 	}
+	created := []domain.WebhookDestination{{TargetURL: "https://new", HTTPBasicPassword: m}}
+	if err := domain.KeepMaskedSecrets(nil, created); err != nil || created[0].HTTPBasicPassword != m {
+		t.Errorf("a created webhook's masked secret: %v, %q; want it stored as sent", err, created[0].HTTPBasicPassword)
+	}
 	for _, c := range cases {
 		err := domain.KeepMaskedSecrets(prev, c.next)
 		if c.wantField != "" {

@@ -137,8 +137,13 @@ func (w Webhook) HasSecretsInClear() bool {
 // same index, or else the first with that URL; a header's value from the
 // header of the same name): a secret is never sent to a URL it was not
 // given for. A masked secret of a destination whose URL is new is a 422
-// naming the field. A masked value where nothing is stored stays as sent.
+// naming the field. A masked value where nothing is stored stays as sent,
+// and so does every value of a webhook being created (prev empty): an
+// exported webhook (csdx) carries its secrets masked and is imported so.
 func KeepMaskedSecrets(prev, next []WebhookDestination) error {
+	if len(prev) == 0 {
+		return nil
+	}
 	for i := range next {
 		n := &next[i]
 		p, found := sameDestination(prev, i, n.TargetURL)
