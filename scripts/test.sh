@@ -4,7 +4,7 @@
 # Stages, each reported as passed or failed:
 #   1. go vet ./...
 #   2. go test ./... on SQLite, and on PostgreSQL too: $STACKD_TEST_POSTGRES_URL if set, else a
-#      throwaway cluster (scripts/pg.sh)
+#      throwaway cluster (scripts/pg.sh); then the concurrent-login tests under -race
 #   3. operations (internal/opstest, the built binary as a separate process): kill -9 under
 #      concurrent entry and asset writes on SQLite and PostgreSQL, PostgreSQL stopped in immediate
 #      mode under load (503s, recovery by itself), backup under load and restore
@@ -106,6 +106,10 @@ go_test() {
     grep -v -E '^(=== (RUN|PAUSE|CONT|NAME)|\s*--- (PASS|SKIP)|PASS$)'
 }
 stage "go test ($pg_label)" go_test "$@"
+# The concurrent-login tests again under the race detector (shared state of the login path).
+stage "go test -race (concurrent logins)" go test -race -count=1 -timeout 10m \
+  -run 'TestUnknownEmailsConcurrently|TestLockoutBurst|TestSessionCapConcurrent|TestHasher|TestLoginBusyHasher' \
+  ./internal/api/ ./internal/auth/
 
 # --- c. operations: crashes, outages, backups and failover (internal/opstest) ---------------
 # ops_test runs opstest tests matching $1; they build stackd and start it (and PostgreSQL clusters

@@ -3,6 +3,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -39,6 +40,8 @@ type Deps struct {
 
 	// Images makes image variants and keeps them in its cache; nil: transforms run without a cache.
 	Images *images.Service
+	// TrustedProxies are the peers whose X-Forwarded-For is believed (clientIP).
+	TrustedProxies []netip.Prefix
 }
 
 // DefaultMaxUpload is the largest asset file accepted when Deps.MaxUpload is 0.

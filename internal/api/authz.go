@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -209,7 +208,7 @@ func targetOf(r *http.Request) domain.Target {
 // management token's uid and name and nothing personal), what, and from where.
 func (a *API) auditEntry(r *http.Request, rc *reqCtx, apiKey string, module domain.Module, event, uid, title string) *domain.AuditEntry {
 	e := &domain.AuditEntry{UID: domain.NewUID(), APIKey: apiKey, Module: string(module), EventType: event,
-		RequestID: requestID(r), RemoteAddr: remoteIP(r), MetaUID: uid, MetaTitle: title, CreatedAt: a.Now()}
+		RequestID: requestID(r), RemoteAddr: a.clientIP(r), MetaUID: uid, MetaTitle: title, CreatedAt: a.Now()}
 	if rc.token != nil {
 		e.ActorKind, e.TokenUID, e.TokenName = "management_token", rc.token.UID, rc.token.Name
 	} else if rc.user != nil {
@@ -222,15 +221,6 @@ func (a *API) auditEntry(r *http.Request, rc *reqCtx, apiKey string, module doma
 func (a *API) audit(r *http.Request, rc *reqCtx, module domain.Module, event, uid, title string) *domain.AuditEntry {
 	return a.auditEntry(r, rc, rc.stack.APIKey, module, event, uid, title)
 }
-
-func remoteIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // cleanParams refuses a path, query parameter, api_key or branch header holding
 // NUL characters or invalid UTF-8 (400) before anything is looked up with
 // it: PostgreSQL cannot compare such text and would fail the request with

@@ -65,8 +65,8 @@ func (a *API) middleware(next http.Handler, listener string) http.Handler {
 			r.Body = http.MaxBytesReader(w, r.Body, a.BodyLimit)
 		}
 		sw := &statusWriter{ResponseWriter: w}
-		if !cleanRequest(r) {
-			writeError(sw, r, a.Log, domain.ErrBadRequest("The request contains a NUL byte or invalid UTF-8 in its path, query or headers."))
+		if err := checkRequest(r); err != nil {
+			writeError(sw, r, a.Log, err)
 			a.Log.InfoContext(r.Context(), "request", "listener", listener, "method", r.Method, "route", routeRefused,
 				"status", sw.status, "duration_ms", time.Since(start).Milliseconds(), "request_id", id)
 			a.observe(listener, r.Method, routeRefused, sw.status, time.Since(start))
@@ -136,6 +136,30 @@ func errMethod() error {
 	return domain.Errorf(domain.KindMethod, domain.CodeMethodNotAllowed, "This method is not allowed on this URL.")
 }
 
+// MaxHeaderBytes is the most header bytes (request line, names and
+// values) a request may have; more is a JSON 431. The HTTP server's own
+// hard limit is set above it so that such requests reach the handler.
+const MaxHeaderBytes = 1 << 20
+
+// checkRequest refuses, with Contentstack's error body, a request whose
+// headers are over MaxHeaderBytes (431) or that carries bytes stackd
+// cannot store (400, cleanRequest).
+func checkRequest(r *http.Request) error {
+	n := len(r.Method) + len(r.RequestURI) + len(r.Proto) + 4
+	for name, vs := range r.Header {
+		for _, v := range vs {
+			n += len(name) + len(v) + 4
+		}
+	}
+	if n > MaxHeaderBytes {
+		return domain.Errorf(domain.KindHeaderTooLarge, domain.CodeHeaderTooLarge, "The request's headers are too large.")
+	}
+	if !cleanRequest(r) {
+		return domain.ErrBadRequest("The request contains a NUL byte, a control character or invalid UTF-8 in its path, query or headers.")
+	}
+	return nil
+}
+
 // cleanRequest reports whether the decoded path, the query and the headers
 // stackd reads are valid UTF-8 without NUL bytes. PostgreSQL refuses such
 // text with an error, which would otherwise surface as a 500.
@@ -154,6 +178,19 @@ func cleanRequest(r *http.Request) bool {
 	for _, h := range []string{"api_key", "branch", "organization_uid", "authtoken", "authorization", "access_token"} {
 		if !ok(r.Header.Get(h)) {
 			return false
+		}
+	}
+	// Any header: no control bytes but the tab (net/http refuses them
+	// already on HTTP/1; this holds for every way a request arrives).
+	ctl := func(c rune) bool { return c < 0x20 && c != '\t' || c == 0x7f }
+	for name, vs := range r.Header {
+		if strings.ContainsFunc(name, ctl) {
+			return false
+		}
+		for _, v := range vs {
+			if strings.ContainsFunc(v, ctl) {
+				return false
+			}
 		}
 	}
 	return true

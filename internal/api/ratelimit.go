@@ -4,49 +4,9 @@ import (
 	"math"
 	"net/http"
 	"strconv"
-	"sync"
-	"time"
-
-	"golang.org/x/time/rate"
 
 	"github.com/stackd/stackd/internal/domain"
 )
-
-// limiters holds token buckets by key. Buckets live in this process only:
-// with several instances each enforces its own share (documented in
-// docs/tokens.md). They use the API's clock, so tests can move time.
-type limiters struct {
-	mu      sync.Mutex
-	buckets map[string]*rate.Limiter
-}
-
-func (l *limiters) get(key string, perSec float64, burst int) *rate.Limiter {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.buckets == nil {
-		l.buckets = map[string]*rate.Limiter{}
-	}
-	b, ok := l.buckets[key]
-	if !ok || b.Limit() != rate.Limit(perSec) {
-		b = rate.NewLimiter(rate.Limit(perSec), burst)
-		l.buckets[key] = b
-	}
-	return b
-}
-
-// take spends one token of a bucket at now and reports the limit, what is
-// left and, when refused, how long to wait.
-func (l *limiters) take(key string, perSec float64, now time.Time) (ok bool, remaining int, wait time.Duration) {
-	burst := max(int(math.Ceil(perSec)), 1)
-	b := l.get(key, perSec, burst)
-	if b.AllowN(now, 1) {
-		return true, int(b.TokensAt(now)), 0
-	}
-	r := b.ReserveN(now, 1)
-	wait = r.DelayFrom(now)
-	r.CancelAt(now)
-	return false, 0, wait
-}
 
 // limit applies the organization's read or write limit (off unless
 // configured) and a management token's own limit (which never exceeds the
@@ -83,7 +43,7 @@ func (a *API) limit(w http.ResponseWriter, r *http.Request, rt route, rc *reqCtx
 	}
 	now := a.Now()
 	for _, b := range buckets {
-		ok, remaining, wait := a.limits.take(b.key, b.limit, now)
+		ok, remaining, wait := a.limits.take(b.key, b.limit, max(int(math.Ceil(b.limit)), 1), now)
 		w.Header().Set("X-RateLimit-Limit", strconv.Itoa(int(b.limit)))
 		w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
 		if !ok {
@@ -101,21 +61,41 @@ const (
 	loginFailuresPerAddr  = 100 // burst; one more every second
 )
 
-// loginAllowed reports whether another login attempt from this address for
-// this email may be tried now.
-func (a *API) loginAllowed(r *http.Request, email string) error {
+// loginSpend names the login buckets one attempt took a token from.
+type loginSpend []string
+
+// refundLogin gives the tokens back: the attempt was not a failed login.
+func (a *API) refundLogin(s loginSpend) {
 	now := a.Now()
-	e := a.limits.get("login:email:"+email, 1.0/3, loginFailuresPerEmail)
-	ip := a.limits.get("login:addr:"+remoteIP(r), 1, loginFailuresPerAddr)
-	if e.TokensAt(now) >= 1 && ip.TokensAt(now) >= 1 {
-		return nil
+	for _, key := range s {
+		a.limits.refund(key, now)
 	}
-	return domain.Errorf(domain.KindRateLimited, domain.CodeRateLimited, "Too many failed login attempts; wait a little and try again.")
 }
 
-// loginFailed spends one token of both login buckets.
-func (a *API) loginFailed(r *http.Request, email string) {
+// spendLoginTokens takes one token from the attempt's email bucket and
+// from its client address bucket before the password is checked, so that
+// concurrent attempts cannot all pass a check made before any of them
+// failed. When either bucket is empty nothing is taken and the answer is
+// 429 with Retry-After.
+func (a *API) spendLoginTokens(w http.ResponseWriter, r *http.Request, email string) (loginSpend, error) {
 	now := a.Now()
-	a.limits.get("login:email:"+email, 1.0/3, loginFailuresPerEmail).AllowN(now, 1)
-	a.limits.get("login:addr:"+remoteIP(r), 1, loginFailuresPerAddr).AllowN(now, 1)
+	buckets := []struct {
+		key    string
+		perSec float64
+		burst  int
+	}{
+		{"login:email:" + email, 1.0 / 3, loginFailuresPerEmail},
+		{"login:addr:" + a.clientIP(r), 1, loginFailuresPerAddr},
+	}
+	var spent loginSpend
+	for _, b := range buckets {
+		ok, _, wait := a.limits.take(b.key, b.perSec, b.burst, now)
+		if !ok {
+			a.refundLogin(spent)
+			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+			return nil, domain.Errorf(domain.KindRateLimited, domain.CodeRateLimited, "Too many failed login attempts; wait a little and try again.")
+		}
+		spent = append(spent, b.key)
+	}
+	return spent, nil
 }

@@ -49,6 +49,8 @@ func statusOf(k domain.Kind) int {
 		return http.StatusServiceUnavailable
 	case domain.KindPrecondition:
 		return http.StatusPreconditionFailed
+	case domain.KindHeaderTooLarge:
+		return http.StatusRequestHeaderFieldsTooLarge
 	}
 	return http.StatusInternalServerError
 }

@@ -27,13 +27,17 @@ func (a *API) login(w http.ResponseWriter, r *http.Request, _ *reqCtx) error {
 			WithField("user", "email and password are required.")
 	}
 	email := strings.ToLower(strings.TrimSpace(body.User.Email))
-	if err := a.loginAllowed(r, email); err != nil {
+	spent, err := a.spendLoginTokens(w, r, email)
+	if err != nil {
 		return err
 	}
 	u, token, err := a.Auth.Login(r.Context(), email, body.User.Password, body.User.TFAToken)
+	if e, ok := domain.AsError(err); !ok || e.Code != domain.CodeLoginFailed {
+		a.refundLogin(spent) // only failed logins use the buckets up
+	}
 	if err != nil {
-		if e, ok := domain.AsError(err); ok && e.Code == domain.CodeLoginFailed {
-			a.loginFailed(r, email)
+		if domain.IsKind(err, domain.KindRateLimited) && w.Header().Get("Retry-After") == "" {
+			w.Header().Set("Retry-After", "1")
 		}
 		return err
 	}

@@ -17,7 +17,9 @@ import (
 // the server key (sealWebhook). Like Contentstack, answers show them masked
 // as "********": a token that may read webhooks cannot read the passwords
 // of their targets. A secret sent back as "********" keeps the stored one,
-// so a webhook can be fetched, edited and saved without losing them.
+// so a webhook can be fetched, edited and saved without losing them, but
+// only while its destination's target_url is unchanged (a 422 otherwise:
+// domain.KeepMaskedSecrets).
 
 // webhookJSON is a webhook as Contentstack shows it, secrets masked.
 func webhookJSON(w domain.Webhook, orgUID string) map[string]any {
@@ -72,7 +74,9 @@ func applyWebhook(w *domain.Webhook, b webhookBody) error {
 	setIf(&w.RetryPolicy, in.RetryPolicy)
 	if in.Destinations != nil {
 		next := *in.Destinations
-		domain.KeepMaskedSecrets(w.Destinations, next)
+		if err := domain.KeepMaskedSecrets(w.Destinations, next); err != nil {
+			return err
+		}
 		w.Destinations = next
 	}
 	if in.Channels != nil {

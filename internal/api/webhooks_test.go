@@ -145,18 +145,23 @@ func TestWebhookScenarios(t *testing.T) {
 				WantJSON: map[string]any{"notice": "The Webhook was updated successfully", "webhook": map[string]any{"disabled": true,
 					"updated_by": "{dev_uid}", "destinations": []any{map[string]any{"http_basic_password": "********"},
 						map[string]any{"bearer_token": "********"}, map[string]any{"client_secret": "********"}}}}},
+			{Name: "masked secret for a moved target is refused", Method: "PUT", Path: "/v3/webhooks/{hook}", Headers: mtHdr("mt_rw"),
+				Body: webhookReq(map[string]any{"destinations": []any{
+					map[string]any{"target_url": "https://example.com/moved", "http_basic_auth": "deployer", "http_basic_password": "********"}}}),
+				WantStatus: 422, WantJSON: map[string]any{"errors": map[string]any{"destinations.0.http_basic_password": []any{
+					"was sent masked, but the target_url changed: send the secret again for the new URL."}}}},
 			{Name: "update with masked secrets keeps them", Method: "PUT", Path: "/v3/webhooks/{hook}", Headers: mtHdr("mt_rw"),
 				Body: webhookReq(map[string]any{"destinations": []any{
-					map[string]any{"target_url": "https://example.com/moved", "http_basic_auth": "deployer", "http_basic_password": "********",
+					map[string]any{"target_url": "https://example.com/hook", "http_basic_auth": "deployer", "http_basic_password": "********",
 						"custom_header": []any{map[string]any{"header_name": "X-Api-Key", "value": "********"}}},
 					map[string]any{"target_url": "http://build.example.com/run", "bearer_token": "new-bearer"}}}),
 				WantStatus: 200, WantJSON: map[string]any{"webhook": map[string]any{"destinations": []any{
-					map[string]any{"target_url": "https://example.com/moved", "http_basic_password": "********",
+					map[string]any{"target_url": "https://example.com/hook", "http_basic_password": "********",
 						"custom_header": []any{map[string]any{"value": "********"}}},
 					map[string]any{"bearer_token": "********"}}}}},
 			{Name: "the update was stored", Method: "GET", Path: "/v3/webhooks/{hook}", Headers: hdr("owner", "api_key"), WantStatus: 200,
 				WantJSON: map[string]any{"webhook": map[string]any{"disabled": true, "destinations": []any{
-					map[string]any{"target_url": "https://example.com/moved", "http_basic_password": "********"},
+					map[string]any{"target_url": "https://example.com/hook", "http_basic_password": "********"},
 					map[string]any{"bearer_token": "********"}}}}},
 
 			{Name: "delete as content manager", Method: "DELETE", Path: "/v3/webhooks/{hook}", Headers: hdr("cm", "api_key"), WantStatus: 403},
@@ -280,4 +285,18 @@ func extrasRawRows(t *testing.T, database, dataDir, query string) []map[string]s
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestWebhookCreatedMasked: csdx exports webhooks with their secrets masked
+// and imports them with a create; the create stores the text as sent (the
+// rule about changed target URLs applies to updates only).
+func TestWebhookCreatedMasked(t *testing.T) {
+	e := apitest.New(t, storetest.Engine{Name: "sqlite", Open: storetest.OpenSQLite})
+	extrasEnv(t, e)
+	status, body := e.Do("POST", "/v3/webhooks", hdr("owner", "api_key"), webhookReq(map[string]any{
+		"name": "Imported", "channels": []any{"assets.create"},
+		"destinations": []any{map[string]any{"target_url": "https://example.com/imported", "http_basic_auth": "u", "http_basic_password": "********"}}}))
+	if status != 201 {
+		t.Fatalf("create with a masked secret: %d %v", status, body)
+	}
 }

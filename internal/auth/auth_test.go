@@ -98,3 +98,21 @@ func TestTOTP(t *testing.T) {
 		t.Error("a stale code was accepted")
 	}
 }
+
+func TestMatchTOTPStep(t *testing.T) {
+	secret, _, err := NewTOTP("a@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 1, 1, 0, 0, 10, 0, time.UTC)
+	code, _ := totp.GenerateCode(secret, at)
+	want := at.Unix() / 30
+	for _, d := range []time.Duration{0, 25 * time.Second, -15 * time.Second} {
+		if step, ok := MatchTOTP(secret, code, at.Add(d)); !ok || step != want {
+			t.Errorf("MatchTOTP at %v: step %d %v, want %d", d, step, ok, want)
+		}
+	}
+	if _, ok := MatchTOTP(secret, code, at.Add(2*time.Minute)); ok {
+		t.Error("a code two minutes old matched")
+	}
+}

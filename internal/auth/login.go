@@ -8,11 +8,12 @@ import (
 	"github.com/stackd/stackd/internal/domain"
 )
 
-// LoginStore is the storage a Authenticator needs.
+// LoginStore is the storage an Authenticator needs.
 type LoginStore interface {
 	UserByEmail(ctx context.Context, email string) (domain.User, error)
 	UpdateUser(ctx context.Context, uid string, fn func(u *domain.User) error) (domain.User, error)
-	CreateSession(ctx context.Context, userUID, tokenHash string, now time.Time, max int) error
+	SettleLogin(ctx context.Context, uid, tokenHash string, now time.Time, max int,
+		decide func(u *domain.User) (bool, error)) (domain.User, bool, error)
 	UserBySession(ctx context.Context, tokenHash string) (domain.User, error)
 }
 
@@ -26,15 +27,21 @@ type Authenticator struct {
 	MaxSessions int              // valid authtokens per user (Contentstack: 20)
 	RetryWindow time.Duration    // a repeated identical failure within it counts once
 	Observer    LoginObserver    // told each attempt's outcome (metrics); nil = nobody
+	// ReservationTTL is how long a reserved password check may take before
+	// its reservation lapses (a process that died mid-check); 0 means
+	// DefaultReservationTTL. It must exceed the hasher's longest wait plus
+	// a hash.
+	ReservationTTL time.Duration
 }
 
-// dummyHash makes a login for an unknown email cost as much as a real one,
-// so response times do not reveal which emails exist.
-var dummyHash string
+// DefaultReservationTTL is the lifetime of a login reservation.
+const DefaultReservationTTL = time.Minute
 
 // Login checks email, password and (for 2FA users) the TOTP code, and
 // returns the user with a new authtoken. Failures follow Contentstack's
-// lockout policy; see domain.Lockout.
+// lockout policy (domain.Lockout), decided atomically with each attempt
+// (domain.User.ReserveLogin): the check starts only after a reservation on
+// the user row and is settled under the row's lock.
 func (a *Authenticator) Login(ctx context.Context, email, password, code string) (domain.User, string, error) {
 	u, token, err := a.login(ctx, email, password, code)
 	if a.Observer != nil {
@@ -51,83 +58,123 @@ func (a *Authenticator) login(ctx context.Context, email, password, code string)
 	}
 	u, err := a.Store.UserByEmail(ctx, email)
 	if domain.IsKind(err, domain.KindInvalid) {
-		a.burnHash(ctx, password)
+		// The same cost as a real check, so that timing does not tell
+		// which emails exist.
+		if _, err := a.Hasher.Verify(ctx, a.Hasher.dummy, password); err != nil {
+			return domain.User{}, "", err
+		}
 		return domain.User{}, "", errBadLogin(domain.MaxLoginAttempts - 1)
 	}
 	if err != nil {
 		return domain.User{}, "", err
 	}
 	fp := Fingerprint(a.Key, email, password, code)
-	if u.LastFailFP == fp && now.UnixMilli()-u.LastFailAt < a.RetryWindow.Milliseconds() {
-		return domain.User{}, "", failureError(u, now) // a client retry of the same refused attempt
-	}
-	if u.Locked(now) {
-		return domain.User{}, "", errLocked(u, now)
-	}
-	ok, err := a.Hasher.Verify(ctx, u.PasswordHash, password)
-	if err != nil {
-		return domain.User{}, "", fmt.Errorf("auth: verify password of %s: %w", u.UID, err)
-	}
-	if ok && u.TFAEnabled {
-		if code == "" {
-			return domain.User{}, "", errTFARequired()
-		}
-		ok, err = a.checkCode(u, code, now)
-		if err != nil {
-			return domain.User{}, "", err
-		}
-	}
-	if !ok {
-		return domain.User{}, "", a.recordFailure(ctx, u.UID, fp, now)
-	}
-	token := NewAuthtoken()
-	if err := a.Store.CreateSession(ctx, u.UID, HashToken(token), now, a.MaxSessions); err != nil {
+	if u, err = a.reserve(ctx, u.UID, fp, now); err != nil {
 		return domain.User{}, "", err
 	}
-	return u, token, nil
-}
-
-func (a *Authenticator) burnHash(ctx context.Context, password string) {
-	if dummyHash == "" {
-		dummyHash, _ = a.Hasher.Hash(ctx, "stackd-dummy-password")
-	}
-	_, _ = a.Hasher.Verify(ctx, dummyHash, password)
-}
-
-func (a *Authenticator) checkCode(u domain.User, code string, now time.Time) (bool, error) {
-	seed, err := a.Box.Open(u.TFASecret)
+	step, ok, err := a.check(ctx, u, password, code, now)
 	if err != nil {
-		return false, fmt.Errorf("auth: open totp seed of %s: %w", u.UID, err)
+		a.release(ctx, u.UID)
+		return domain.User{}, "", err
 	}
-	return CheckTOTP(string(seed), code, now), nil
+	return a.settle(ctx, u.UID, ok, step, fp, now)
 }
 
-// recordFailure counts one failed attempt in the database (so every instance
-// sees it) and returns the error the client gets.
-func (a *Authenticator) recordFailure(ctx context.Context, uid, fp string, now time.Time) error {
-	locked := false
-	u, err := a.Store.UpdateUser(ctx, uid, func(u *domain.User) error {
-		locked = false // the update may run again after a conflict
-		if u.LastFailFP == fp && now.UnixMilli()-u.LastFailAt < a.RetryWindow.Milliseconds() {
-			return nil // another instance counted this very attempt already
+// reserve takes a slot for one password check on the user row. A retry of
+// the last counted failure is answered as that failure without a check; a
+// locked account, or one whose remaining attempts are all in flight, is
+// refused without a check.
+func (a *Authenticator) reserve(ctx context.Context, uid, fp string, now time.Time) (domain.User, error) {
+	return a.Store.UpdateUser(ctx, uid, func(u *domain.User) error {
+		switch {
+		case u.IsRetry(fp, now, a.RetryWindow):
+			return failureError(*u, now)
+		case u.Locked(now):
+			return errLocked(*u, now)
+		case !u.ReserveLogin(now, a.reservationTTL()):
+			return errAttemptsInFlight()
 		}
-		u.Failed++
-		u.LastFailAt, u.LastFailFP = now.UnixMilli(), fp
-		if d, forever := domain.Lockout(u.Failed); forever {
-			u.LockedUntil, locked = domain.LockedForever, true
-		} else if d > 0 {
-			u.LockedUntil, locked = now.Add(d).UnixMilli(), true
-		}
-		u.UpdatedAt = now
 		return nil
 	})
+}
+
+func (a *Authenticator) reservationTTL() time.Duration {
+	if a.ReservationTTL > 0 {
+		return a.ReservationTTL
+	}
+	return DefaultReservationTTL
+}
+
+// check verifies the password and, for 2FA users, the code. It returns the
+// matched TOTP step. A right password without a code is errTFARequired.
+func (a *Authenticator) check(ctx context.Context, u domain.User, password, code string, now time.Time) (int64, bool, error) {
+	ok, err := a.Hasher.Verify(ctx, u.PasswordHash, password)
 	if err != nil {
-		return fmt.Errorf("auth: record failed login: %w", err)
+		return 0, false, fmt.Errorf("auth: verify password of %s: %w", u.UID, err)
+	}
+	if !ok || !u.TFAEnabled {
+		return 0, ok, nil
+	}
+	if code == "" {
+		return 0, false, errTFARequired()
+	}
+	seed, err := a.Box.Open(u.TFASecret)
+	if err != nil {
+		return 0, false, fmt.Errorf("auth: open totp seed of %s: %w", u.UID, err)
+	}
+	step, ok := MatchTOTP(string(seed), code, now)
+	return step, ok, nil
+}
+
+// settle records the outcome under the row's lock: a failure counts (and
+// may lock); a success (a new TOTP step, if any) creates the session and
+// clears the failures, unless attempts settled meanwhile locked the account.
+func (a *Authenticator) settle(ctx context.Context, uid string, ok bool, step int64, fp string, now time.Time) (domain.User, string, error) {
+	token := NewAuthtoken()
+	locked := false
+	u, in, err := a.Store.SettleLogin(context.WithoutCancel(ctx), uid, HashToken(token), now, a.MaxSessions, func(u *domain.User) (bool, error) {
+		locked = false // the settlement may run again after a conflict
+		u.ReleaseLogin(now)
+		if ok && u.TFAEnabled && step <= u.TFALastStep {
+			ok = false // a replayed TOTP code
+		}
+		switch {
+		case !ok:
+			was := u.Locked(now)
+			u.CountFailure(fp, now, a.RetryWindow)
+			locked = !was && u.Locked(now)
+			return false, nil
+		case u.Locked(now):
+			return false, nil
+		}
+		u.ClearFailures()
+		if u.TFAEnabled {
+			u.TFALastStep = step
+		}
+		u.UpdatedAt = now
+		return true, nil
+	})
+	if err != nil {
+		return domain.User{}, "", fmt.Errorf("auth: settle login: %w", err)
 	}
 	if locked && a.Observer != nil {
 		a.Observer.Lockout()
 	}
-	return failureError(u, now)
+	if !in {
+		return domain.User{}, "", failureError(u, now)
+	}
+	return u, token, nil
+}
+
+// release gives back a reservation whose check did not finish (a busy
+// hasher, a cancelled request, a right password without its code).
+func (a *Authenticator) release(ctx context.Context, uid string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	_, _ = a.Store.UpdateUser(ctx, uid, func(u *domain.User) error {
+		u.ReleaseLogin(a.Now())
+		return nil
+	})
 }
 
 // failureError is the answer to a counted failure: attempts left, or the lockout.
@@ -154,6 +201,13 @@ func errLocked(u domain.User, now time.Time) error {
 	return domain.Errorf(domain.KindInvalid, domain.CodeLoginFailed,
 		"Your account has been locked after too many failed login attempts. Try again in %d minute(s).", mins).
 		WithField("error", lockedField)
+}
+
+// errAttemptsInFlight refuses an attempt while the account's remaining
+// attempts before the next lock are all being checked. It is not counted.
+func errAttemptsInFlight() error {
+	return domain.Errorf(domain.KindRateLimited, domain.CodeRateLimited,
+		"Other login attempts for this account are being checked; try again in a moment.")
 }
 
 func errTFARequired() error {

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"crypto/subtle"
 	"fmt"
 	"time"
 
@@ -18,11 +19,31 @@ func NewTOTP(account string) (secret, url string, err error) {
 	return key.Secret(), key.URL(), nil
 }
 
+// totpPeriod is the length of one TOTP time step.
+const totpPeriod = 30 * time.Second
+
+var totpOpts = totp.ValidateOpts{Period: uint(totpPeriod / time.Second), Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
+
+// MatchTOTP returns the time step (Unix seconds / 30) whose code is code,
+// looking at the step of t and one step either side (RFC 6238's usual
+// allowance for clock skew). All three are computed and compared in
+// constant time; when two match, the later step is returned, so that
+// refusing steps up to the last accepted one refuses every replay.
+func MatchTOTP(secret, code string, t time.Time) (step int64, ok bool) {
+	for d := -1; d <= 1; d++ {
+		at := t.Add(time.Duration(d) * totpPeriod)
+		want, err := totp.GenerateCodeCustom(secret, at, totpOpts)
+		if err == nil && subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
+			step, ok = at.Unix()/int64(totpPeriod/time.Second), true
+		}
+	}
+	return step, ok
+}
+
 // CheckTOTP reports whether code is valid for secret at t (one 30 s step of
-// skew either way, RFC 6238's usual allowance).
+// skew either way). It does not know about replays; logins use MatchTOTP
+// and refuse a step already accepted.
 func CheckTOTP(secret, code string, t time.Time) bool {
-	ok, err := totp.ValidateCustom(code, secret, t, totp.ValidateOpts{
-		Period: 30, Skew: 1, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1,
-	})
-	return err == nil && ok
+	_, ok := MatchTOTP(secret, code, t)
+	return ok
 }

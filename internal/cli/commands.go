@@ -35,6 +35,9 @@ func serve(ctx context.Context, env Env, args []string) error {
 	pprofAddr := f.str("pprof-addr", "", "address of a separate net/http/pprof listener, e.g. 127.0.0.1:6060 (empty = off)")
 	drainDelay := f.str("drain-delay", "0s", "after SIGTERM, how long /readyz answers 503 while requests are still served")
 	imageCache := f.str("image-cache-size", "268435456", "bytes of transformed image variants kept on disk (0 = none kept)")
+	hashes := f.str("hash-concurrency", strconv.Itoa(auth.DefaultHashConcurrency), "password hashes at once (each strong hash holds 64 MiB)")
+	proxies := f.str("trusted-proxies", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed")
+	memLimit := f.str("memory-limit", "auto", "Go soft memory limit: auto (hash memory + 64 MiB), off, or a size such as 512MiB")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -71,6 +74,19 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	nHash, err := strconv.Atoi(*hashes)
+	if err != nil || nHash < 1 {
+		return fmt.Errorf("--hash-concurrency must be a positive number, not %q", *hashes)
+	}
+	memory, err := applyMemoryLimit(*memLimit, int64(nHash)*int64(cost.Memory)<<10, env.Getenv)
+	if err != nil {
+		return err
+	}
+	trusted, err := parseTrustedProxies(*proxies)
+	if err != nil {
+		return err
+	}
+	log.Info("memory bounds", "hash_concurrency", nHash, "hash_memory_mib", int64(cost.Memory)>>10, "memory_limit_mib", memory>>20)
 	srv, err := server.New(ctx, server.Config{
 		Addr: *addr, CDAAddr: *cdaAddr, DataDir: *st.data, Database: *st.database,
 		TLSCert: *cert, TLSKey: *key, PublicURL: *publicURL, CDAPublicURL: *cdaPublicURL, SecretKey: *st.secretKey,
@@ -79,6 +95,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 		Metrics: *metricsOn, CORSOrigins: splitList(*corsOrigins), PprofAddr: *pprofAddr,
 		StatementTimeout: so.StatementTimeout, SQLiteSynchronous: so.Synchronous, DrainDelay: drain,
 		ImageCacheSize: cacheSize,
+		HashConcurrency: nHash, TrustedProxies: trusted,
 	})
 	if err != nil {
 		return err
@@ -149,8 +166,7 @@ func userUnlock(ctx context.Context, env Env, args []string) error {
 	}
 	return withUser(ctx, st, *email, func(core *server.Core, u domain.User) error {
 		_, err := core.Store.UpdateUser(ctx, u.UID, func(u *domain.User) error {
-			u.Failed, u.LockedUntil, u.LastFailAt, u.LastFailFP = 0, 0, 0, ""
-			u.UpdatedAt = time.Now()
+			u.Unlock(time.Now())
 			return nil
 		})
 		if err == nil {

@@ -22,6 +22,7 @@ const (
 	KindMethod                   // the path exists, the method does not (405)
 	KindUnavailable              // the database is unreachable, overloaded or timed out: try again (503 + Retry-After)
 	KindPrecondition             // an If-Match header names another version (412)
+	KindHeaderTooLarge           // request headers over the limit (431)
 )
 
 // Contentstack error codes stackd answers with. They are Contentstack's own
@@ -46,6 +47,7 @@ const (
 	CodeMethodNotAllowed   = 405
 	CodePreconditionFailed = 412 // If-Match failed (stackd's addition; Contentstack has no such check)
 	CodeUnavailable        = 503
+	CodeHeaderTooLarge     = 431
 )
 
 // Error is stackd's one error type. It carries everything the Contentstack

@@ -106,20 +106,51 @@ func TestWebhookSecretsRoundTrip(t *testing.T) {
 }
 
 func TestKeepMaskedSecrets(t *testing.T) {
-	prev := []domain.WebhookDestination{{TargetURL: "https://a", HTTPBasicPassword: "pw", BearerToken: "bt",
-		CustomHeader: []domain.WebhookHeader{{HeaderName: "X", Value: "v"}}}}
-	next := []domain.WebhookDestination{
-		{TargetURL: "https://a2", HTTPBasicPassword: domain.MaskedSecret, BearerToken: "new", ClientSecret: domain.MaskedSecret,
-			CustomHeader: []domain.WebhookHeader{{HeaderName: "X", Value: domain.MaskedSecret}, {HeaderName: "Z", Value: domain.MaskedSecret}}},
-		{TargetURL: "https://b", HTTPBasicPassword: domain.MaskedSecret},
+	prev := []domain.WebhookDestination{
+		{TargetURL: "https://a", HTTPBasicPassword: "pw", BearerToken: "bt", CustomHeader: []domain.WebhookHeader{{HeaderName: "X", Value: "v"}}},
+		{TargetURL: "https://b", ClientSecret: "cs"},
 	}
-	domain.KeepMaskedSecrets(prev, next)
-	want := []domain.WebhookDestination{
-		{TargetURL: "https://a2", HTTPBasicPassword: "pw", BearerToken: "new", ClientSecret: domain.MaskedSecret,
-			CustomHeader: []domain.WebhookHeader{{HeaderName: "X", Value: "v"}, {HeaderName: "Z", Value: domain.MaskedSecret}}},
-		{TargetURL: "https://b", HTTPBasicPassword: domain.MaskedSecret},
+	m := domain.MaskedSecret
+	cases := []struct {
+		name      string
+		next      []domain.WebhookDestination
+		want      []domain.WebhookDestination
+		wantField string
+	}{
+		{"same URL keeps", []domain.WebhookDestination{
+			{TargetURL: "https://a", HTTPBasicPassword: m, BearerToken: "new", ClientSecret: m,
+				CustomHeader: []domain.WebhookHeader{{HeaderName: "Z", Value: m}, {HeaderName: "X", Value: m}}}},
+			[]domain.WebhookDestination{{TargetURL: "https://a", HTTPBasicPassword: "pw", BearerToken: "new", ClientSecret: m,
+				CustomHeader: []domain.WebhookHeader{{HeaderName: "Z", Value: m}, {HeaderName: "X", Value: "v"}}}}, ""},
+		{"reordered destinations keep their own", []domain.WebhookDestination{
+			{TargetURL: "https://b", ClientSecret: m}, {TargetURL: "https://a", HTTPBasicPassword: m}},
+			[]domain.WebhookDestination{{TargetURL: "https://b", ClientSecret: "cs"}, {TargetURL: "https://a", HTTPBasicPassword: "pw"}}, ""},
+		{"changed URL with new secrets", []domain.WebhookDestination{{TargetURL: "https://moved", HTTPBasicPassword: "fresh"}},
+			[]domain.WebhookDestination{{TargetURL: "https://moved", HTTPBasicPassword: "fresh"}}, ""},
+		{"changed URL, masked password", []domain.WebhookDestination{{TargetURL: "https://moved", HTTPBasicPassword: m}}, nil,
+			"destinations.0.http_basic_password"},
+		{"changed URL, masked header", []domain.WebhookDestination{{TargetURL: "https://a"},
+			{TargetURL: "https://c", CustomHeader: []domain.WebhookHeader{{HeaderName: "X", Value: "ok"}, {HeaderName: "X", Value: m}}}}, nil,
+			"destinations.1.custom_header.1.value"},
 	}
-	if diff := cmp.Diff(want, next); diff != "" {
-		t.Errorf("KeepMaskedSecrets (-want +got):\n%s", diff)
+	created := []domain.WebhookDestination{{TargetURL: "https://new", HTTPBasicPassword: m}}
+	if err := domain.KeepMaskedSecrets(nil, created); err != nil || created[0].HTTPBasicPassword != m {
+		t.Errorf("a created webhook's masked secret: %v, %q; want it stored as sent", err, created[0].HTTPBasicPassword)
+	}
+	for _, c := range cases {
+		err := domain.KeepMaskedSecrets(prev, c.next)
+		if c.wantField != "" {
+			e, ok := domain.AsError(err)
+			if !ok || e.Kind != domain.KindInvalid || len(e.Fields[c.wantField]) == 0 {
+				t.Errorf("%s: %v, want a 422 naming %s", c.name, err, c.wantField)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+		}
+		if diff := cmp.Diff(c.want, c.next); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", c.name, diff)
+		}
 	}
 }

@@ -21,8 +21,14 @@ type User struct {
 	LockedUntil  int64  // Unix ms; 0 = not locked; LockedForever = until unlocked
 	LastFailAt   int64  // Unix ms of the last counted failure
 	LastFailFP   string // fingerprint of the last counted failure, to fold client retries
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// LoginPending counts password checks in flight (reserved, not yet
+	// settled); the reservations lapse at LoginPendingUntil (Unix ms), so a
+	// process that dies mid-check cannot keep them forever.
+	LoginPending      int
+	LoginPendingUntil int64
+	TFALastStep       int64 // the last accepted TOTP time step; older or equal steps are refused
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 // LockedForever marks an account locked until an operator unlocks it.

@@ -59,3 +59,61 @@ func TestValidation(t *testing.T) {
 		}
 	}
 }
+
+func TestLoginSlots(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	later := now.Add(time.Minute).UnixMilli()
+	cases := []struct {
+		name string
+		u    User
+		want int
+	}{
+		{"fresh", User{}, 5},
+		{"three failures", User{Failed: 3}, 2},
+		{"two in flight", User{Failed: 1, LoginPending: 2, LoginPendingUntil: later}, 2},
+		{"lapsed reservations", User{Failed: 1, LoginPending: 4, LoginPendingUntil: now.UnixMilli()}, 4},
+		{"expired 5-minute lock", User{Failed: 5, LockedUntil: now.UnixMilli() - 1}, 1},
+		{"expired lock, one in flight", User{Failed: 7, LockedUntil: 1, LoginPending: 1, LoginPendingUntil: later}, 0},
+		{"locked", User{Failed: 5, LockedUntil: later}, 0},
+		{"locked forever", User{Failed: 10, LockedUntil: LockedForever}, 0},
+	}
+	for _, c := range cases {
+		if got := c.u.LoginSlots(now); got != c.want {
+			t.Errorf("%s: LoginSlots = %d, want %d", c.name, got, c.want)
+		}
+	}
+}
+
+// TestReserveCountRelease walks one account through reservations, failures,
+// a lock and a success.
+func TestReserveCountRelease(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var u User
+	for i := 0; i < MaxLoginAttempts; i++ {
+		if !u.ReserveLogin(now, time.Minute) {
+			t.Fatalf("reservation %d refused", i)
+		}
+	}
+	if u.ReserveLogin(now, time.Minute) {
+		t.Fatal("a sixth check started while five are in flight")
+	}
+	if !u.ReserveLogin(now.Add(2*time.Minute), time.Minute) {
+		t.Fatal("lapsed reservations still block")
+	}
+	u.LoginPending, u.LoginPendingUntil = 5, now.Add(time.Minute).UnixMilli()
+	for i := 0; i < MaxLoginAttempts; i++ {
+		u.ReleaseLogin(now)
+		u.CountFailure(string(rune('a'+i)), now, 10*time.Second)
+	}
+	if !u.Locked(now) || u.LoginPending != 0 || u.Failed != 5 {
+		t.Fatalf("after five failures: %+v", u)
+	}
+	u.CountFailure("e", now.Add(time.Second), 10*time.Second)
+	if u.Failed != 5 {
+		t.Errorf("a retry within the window counted: %d", u.Failed)
+	}
+	u.Unlock(now)
+	if u.Locked(now) || u.Failed != 0 || u.LoginSlots(now) != MaxLoginAttempts {
+		t.Errorf("after Unlock: %+v", u)
+	}
+}

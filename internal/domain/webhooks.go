@@ -131,29 +131,80 @@ func (w Webhook) HasSecretsInClear() bool {
 }
 
 // KeepMaskedSecrets replaces every secret of next given as MaskedSecret
-// with the secret at the same place in prev (same destination index, same
-// header index), so that a client may send back a webhook as it was shown
-// masked without erasing its secrets.
-func KeepMaskedSecrets(prev, next []WebhookDestination) {
-	keep := func(dst *string, old string) {
-		if *dst == MaskedSecret && old != "" {
-			*dst = old
-		}
+// with the stored one, so that a client may send back a webhook as it was
+// shown masked without erasing its secrets. A masked secret is kept only for
+// a destination whose target_url is unchanged (the stored destination at the
+// same index, or else the first with that URL; a header's value from the
+// header of the same name): a secret is never sent to a URL it was not
+// given for. A masked secret of a destination whose URL is new is a 422
+// naming the field. A masked value where nothing is stored stays as sent,
+// and so does every value of a webhook being created (prev empty): an
+// exported webhook (csdx) carries its secrets masked and is imported so.
+func KeepMaskedSecrets(prev, next []WebhookDestination) error {
+	if len(prev) == 0 {
+		return nil
 	}
 	for i := range next {
-		if i >= len(prev) {
-			return
+		n := &next[i]
+		p, found := sameDestination(prev, i, n.TargetURL)
+		if !found {
+			if f := firstMasked(*n); f != "" {
+				return ErrInvalid(fmt.Sprintf("destinations.%d.%s", i, f),
+					"was sent masked, but the target_url changed: send the secret again for the new URL.")
+			}
+			continue
 		}
-		n, p := &next[i], prev[i]
-		keep(&n.HTTPBasicPassword, p.HTTPBasicPassword)
-		keep(&n.BearerToken, p.BearerToken)
-		keep(&n.ClientSecret, p.ClientSecret)
+		keepSecret(&n.HTTPBasicPassword, p.HTTPBasicPassword)
+		keepSecret(&n.BearerToken, p.BearerToken)
+		keepSecret(&n.ClientSecret, p.ClientSecret)
 		for j := range n.CustomHeader {
-			if j < len(p.CustomHeader) {
-				keep(&n.CustomHeader[j].Value, p.CustomHeader[j].Value)
+			for _, ph := range p.CustomHeader {
+				if ph.HeaderName == n.CustomHeader[j].HeaderName {
+					keepSecret(&n.CustomHeader[j].Value, ph.Value)
+					break
+				}
 			}
 		}
 	}
+	return nil
+}
+
+func keepSecret(dst *string, stored string) {
+	if *dst == MaskedSecret && stored != "" {
+		*dst = stored
+	}
+}
+
+// sameDestination finds the stored destination with target url: the one at
+// index i if its URL matches, else the first that does.
+func sameDestination(prev []WebhookDestination, i int, url string) (WebhookDestination, bool) {
+	if i < len(prev) && prev[i].TargetURL == url {
+		return prev[i], true
+	}
+	for _, p := range prev {
+		if p.TargetURL == url {
+			return p, true
+		}
+	}
+	return WebhookDestination{}, false
+}
+
+// firstMasked names the first secret field of d sent as MaskedSecret.
+func firstMasked(d WebhookDestination) string {
+	switch {
+	case d.HTTPBasicPassword == MaskedSecret:
+		return "http_basic_password"
+	case d.BearerToken == MaskedSecret:
+		return "bearer_token"
+	case d.ClientSecret == MaskedSecret:
+		return "client_secret"
+	}
+	for j, h := range d.CustomHeader {
+		if h.Value == MaskedSecret {
+			return fmt.Sprintf("custom_header.%d.value", j)
+		}
+	}
+	return ""
 }
 
 // ValidateWebhook checks a webhook: a name, at least one destination with

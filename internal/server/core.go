@@ -65,12 +65,13 @@ func NewCore(st *store.Store, key []byte, cost auth.Params) (*Core, error) {
 	return &Core{Store: st, Hasher: newHasher(cost), Box: box, Key: key}, nil
 }
 
-// newHasher caps concurrent hashes at 4: each strong hash holds 64 MiB.
+// newHasher caps concurrent hashes at auth.DefaultHashConcurrency: each
+// strong hash holds 64 MiB. The server resizes it to --hash-concurrency.
 func newHasher(cost auth.Params) *auth.Hasher {
 	if cost.Time == 0 {
 		cost = auth.DefaultParams
 	}
-	return auth.NewHasher(cost, 4)
+	return auth.NewHasher(cost, auth.DefaultHashConcurrency)
 }
 
 // loadSecret returns the configured secret key, or the one kept in

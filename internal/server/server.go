@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"sync/atomic"
@@ -49,6 +50,8 @@ type Config struct {
 	StatementTimeout  time.Duration // PostgreSQL statement_timeout of request queries; 0 = the server's own
 	SQLiteSynchronous string        // "full" (default) or "normal"
 	DrainDelay        time.Duration // after SIGTERM: how long /readyz answers 503 before the listeners close
+	HashConcurrency   int            // password hashes at once; 0 = auth.DefaultHashConcurrency
+	TrustedProxies    []netip.Prefix // peers whose X-Forwarded-For is believed
 	Logger            *slog.Logger
 	Now               func() time.Time // nil: time.Now
 	Out               io.Writer        // where first-start credentials are printed
@@ -95,6 +98,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.HashConcurrency > 0 {
+		core.Hasher = auth.NewHasher(core.Hasher.Params(), cfg.HashConcurrency)
+	}
 	s := &Server{cfg: cfg, store: core.Store}
 	if err := s.bootstrap(ctx, core); err != nil {
 		s.Close()
@@ -111,7 +117,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	deps := api.Deps{Store: core.Store, Auth: login, Hasher: core.Hasher, Box: core.Box,
 		Log: cfg.Logger, Now: cfg.Now, BodyLimit: cfg.BodyLimit, RateRead: cfg.RateRead, RateWrite: cfg.RateWrite,
 		Files: s.files, PublicURL: cfg.PublicURL, CDAPublicURL: cfg.CDAPublicURL, MaxUpload: cfg.MaxUpload, CORSOrigins: cfg.CORSOrigins,
-		Draining: s.draining.Load}
+		Draining: s.draining.Load, TrustedProxies: cfg.TrustedProxies}
 	if deps.Images, err = imageService(cfg); err != nil {
 		s.Close()
 		return nil, err
@@ -165,7 +171,11 @@ func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 		ReadHeaderTimeout: 10 * time.Second, // slow-header clients are cut off
 		ReadTimeout:       5 * time.Minute,  // room for large uploads
 		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		// Headers up to api.MaxHeaderBytes reach the handler; between that
+		// and this hard limit the handler answers a JSON 431 (net/http's own
+		// 431 beyond it is rewritten on plain-HTTP listeners: plainerrors.go).
+		MaxHeaderBytes: 4 * api.MaxHeaderBytes,
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 }
 
@@ -181,6 +191,7 @@ func (s *Server) listen() error {
 		return err
 	}
 	if s.cfg.TLSCert == "" {
+		s.lnCMA, s.lnCDA = jsonErrorsListener{s.lnCMA}, jsonErrorsListener{s.lnCDA}
 		return nil
 	}
 	cert, err := tls.LoadX509KeyPair(s.cfg.TLSCert, s.cfg.TLSKey)

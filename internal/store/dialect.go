@@ -13,7 +13,7 @@ import (
 type dialect struct {
 	name    string // "sqlite" or "postgres"
 	dollar  bool   // placeholders are $1, $2, … instead of ?
-	rebinds sync.Map
+	rebinds rebindCache
 	// forUpdate locks rows read for a read-modify-write. SQLite needs none:
 	// its write transactions start IMMEDIATE and so already hold the lock.
 	forUpdate string
@@ -21,17 +21,57 @@ type dialect struct {
 	tables string
 }
 
-// rebind turns ? placeholders into $n for PostgreSQL. Results are cached,
-// since the set of statements is fixed.
+// maxRebinds bounds the rebind cache. stackd's fixed statements number a
+// few hundred; statements built per request (filters, IN lists of any
+// length) would otherwise make the cache grow for as long as the process runs.
+const maxRebinds = 1024
+
+// rebindCache maps statements to their PostgreSQL form, holding at most
+// maxRebinds: when full, an arbitrary entry (Go's map order) makes room.
+type rebindCache struct {
+	mu sync.RWMutex
+	m  map[string]string
+}
+
+func (c *rebindCache) get(q string) (string, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	v, ok := c.m[q]
+	return v, ok
+}
+
+func (c *rebindCache) put(q, v string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = make(map[string]string, maxRebinds)
+	}
+	for k := range c.m {
+		if len(c.m) < maxRebinds {
+			break
+		}
+		delete(c.m, k)
+	}
+	c.m[q] = v
+}
+
+func (c *rebindCache) len() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.m)
+}
+
+// rebind turns ? placeholders into $n for PostgreSQL. Results are cached
+// (boundedly; see rebindCache).
 func (d *dialect) rebind(q string) string {
 	if !d.dollar {
 		return q
 	}
-	if v, ok := d.rebinds.Load(q); ok {
-		return v.(string)
+	if v, ok := d.rebinds.get(q); ok {
+		return v
 	}
 	out := dollarize(q)
-	d.rebinds.Store(q, out)
+	d.rebinds.put(q, out)
 	return out
 }
 

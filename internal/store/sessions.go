@@ -25,6 +25,42 @@ func (s *Store) CreateSession(ctx context.Context, userUID, tokenHash string, no
 	})
 }
 
+// SettleLogin settles a login attempt in one transaction: it re-reads the
+// user row under lock, lets decide change it (release the attempt's
+// reservation, count a failure or clear the failures) and writes it back;
+// when decide reports a success it also stores the session whose token
+// hashes to tokenHash and expires the oldest sessions beyond max. It
+// returns the user as written. An error from decide aborts everything.
+func (s *Store) SettleLogin(ctx context.Context, uid, tokenHash string, now time.Time, max int,
+	decide func(u *domain.User) (bool, error)) (domain.User, bool, error) {
+	var out domain.User
+	var ok bool
+	err := s.tx(ctx, func(c conn) error {
+		u, err := s.userWhere(ctx, c, `uid = ?`, uid)
+		if err != nil {
+			return err
+		}
+		if ok, err = decide(&u); err != nil {
+			return err
+		}
+		if err := writeUser(ctx, c, u); err != nil {
+			return err
+		}
+		out = u
+		if !ok {
+			return nil
+		}
+		if _, err := c.exec(ctx, `INSERT INTO sessions (token_hash, user_uid, created_at) VALUES (?, ?, ?)`, tokenHash, uid, ms(now)); err != nil {
+			return fmt.Errorf("store: insert session: %w", err)
+		}
+		return trimSessions(ctx, c, uid, max)
+	})
+	if err != nil {
+		return domain.User{}, false, err
+	}
+	return out, ok, nil
+}
+
 // trimSessions deletes all but the newest max sessions of a user.
 func trimSessions(ctx context.Context, c conn, userUID string, max int) error {
 	rows, err := c.query(ctx, `SELECT token_hash FROM sessions WHERE user_uid = ? ORDER BY created_at DESC, token_hash`, userUID)

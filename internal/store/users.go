@@ -12,14 +12,16 @@ import (
 )
 
 const userCols = `uid, email, username, first_name, last_name, password_hash, tfa_enabled, tfa_secret,
-	failed_attempts, locked_until, last_fail_at, last_fail_fp, created_at, updated_at`
+	failed_attempts, locked_until, last_fail_at, last_fail_fp, login_pending, login_pending_until, tfa_last_step,
+	created_at, updated_at`
 
 func scanUser(sc scanner) (domain.User, error) {
 	var u domain.User
 	var secret string
 	var created, updated int64
 	err := sc.Scan(&u.UID, &u.Email, &u.Username, &u.FirstName, &u.LastName, &u.PasswordHash, &u.TFAEnabled, &secret,
-		&u.Failed, &u.LockedUntil, &u.LastFailAt, &u.LastFailFP, &created, &updated)
+		&u.Failed, &u.LockedUntil, &u.LastFailAt, &u.LastFailFP, &u.LoginPending, &u.LoginPendingUntil, &u.TFALastStep,
+		&created, &updated)
 	if err != nil {
 		return u, err
 	}
@@ -72,9 +74,10 @@ func (s *Store) CreateUser(ctx context.Context, u domain.User, orgUID string, ro
 }
 
 func insertUser(ctx context.Context, c conn, u domain.User) error {
-	_, err := c.exec(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := c.exec(ctx, `INSERT INTO users (`+userCols+`) VALUES (`+placeholders(17)+`)`,
 		u.UID, u.Email, u.Username, u.FirstName, u.LastName, u.PasswordHash, u.TFAEnabled, encodeSecret(u.TFASecret),
-		u.Failed, u.LockedUntil, u.LastFailAt, u.LastFailFP, ms(u.CreatedAt), ms(u.UpdatedAt))
+		u.Failed, u.LockedUntil, u.LastFailAt, u.LastFailFP, u.LoginPending, u.LoginPendingUntil, u.TFALastStep,
+		ms(u.CreatedAt), ms(u.UpdatedAt))
 	if c.d.isUnique(err) {
 		return domain.ErrInvalid("email", "is already taken.")
 	}
@@ -112,9 +115,10 @@ func (s *Store) UpdateUser(ctx context.Context, uid string, fn func(u *domain.Us
 func writeUser(ctx context.Context, c conn, u domain.User) error {
 	_, err := c.exec(ctx, `UPDATE users SET username = ?, first_name = ?, last_name = ?, password_hash = ?,
 		tfa_enabled = ?, tfa_secret = ?, failed_attempts = ?, locked_until = ?, last_fail_at = ?, last_fail_fp = ?,
-		updated_at = ? WHERE uid = ?`,
+		login_pending = ?, login_pending_until = ?, tfa_last_step = ?, updated_at = ? WHERE uid = ?`,
 		u.Username, u.FirstName, u.LastName, u.PasswordHash, u.TFAEnabled, encodeSecret(u.TFASecret),
-		u.Failed, u.LockedUntil, u.LastFailAt, u.LastFailFP, ms(u.UpdatedAt), u.UID)
+		u.Failed, u.LockedUntil, u.LastFailAt, u.LastFailFP, u.LoginPending, u.LoginPendingUntil, u.TFALastStep,
+		ms(u.UpdatedAt), u.UID)
 	if err != nil {
 		return fmt.Errorf("store: update user %s: %w", u.UID, err)
 	}
