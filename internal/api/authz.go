@@ -221,6 +221,7 @@ func (a *API) auditEntry(r *http.Request, rc *reqCtx, apiKey string, module doma
 func (a *API) audit(r *http.Request, rc *reqCtx, module domain.Module, event, uid, title string) *domain.AuditEntry {
 	return a.auditEntry(r, rc, rc.stack.APIKey, module, event, uid, title)
 }
+
 // cleanParams refuses a path, query parameter, api_key or branch header holding
 // NUL characters or invalid UTF-8 (400) before anything is looked up with
 // it: PostgreSQL cannot compare such text and would fail the request with

@@ -94,7 +94,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 		BodyLimit: limit, MaxUpload: upload, PasswordCost: cost, Logger: log, Out: env.Stdout, RateRead: rr, RateWrite: rw,
 		Metrics: *metricsOn, CORSOrigins: splitList(*corsOrigins), PprofAddr: *pprofAddr,
 		StatementTimeout: so.StatementTimeout, SQLiteSynchronous: so.Synchronous, DrainDelay: drain,
-		ImageCacheSize: cacheSize,
+		ImageCacheSize:  cacheSize,
 		HashConcurrency: nHash, TrustedProxies: trusted,
 	})
 	if err != nil {

@@ -10,19 +10,19 @@ type Kind int
 
 // The error kinds. Their HTTP statuses are decided in one place (api.writeError).
 const (
-	KindInternal     Kind = iota // a server fault: logged, answered 500 with a generic message
-	KindInvalid                  // validation failed, or a named CMA resource does not exist (422)
-	KindBadRequest               // malformed JSON, wrong Content-Type (400)
-	KindUnauthorized             // missing, unknown, revoked or expired credentials (401)
-	KindStackUnknown             // unknown api_key, or the caller is not a member (412)
-	KindForbidden                // valid credentials without the right (403)
-	KindNotFound                 // unknown path (404)
-	KindTooLarge                 // request body over the limit (413)
-	KindRateLimited              // over a rate limit (429)
-	KindMethod                   // the path exists, the method does not (405)
-	KindUnavailable              // the database is unreachable, overloaded or timed out: try again (503 + Retry-After)
-	KindPrecondition             // an If-Match header names another version (412)
-	KindHeaderTooLarge           // request headers over the limit (431)
+	KindInternal       Kind = iota // a server fault: logged, answered 500 with a generic message
+	KindInvalid                    // validation failed, or a named CMA resource does not exist (422)
+	KindBadRequest                 // malformed JSON, wrong Content-Type (400)
+	KindUnauthorized               // missing, unknown, revoked or expired credentials (401)
+	KindStackUnknown               // unknown api_key, or the caller is not a member (412)
+	KindForbidden                  // valid credentials without the right (403)
+	KindNotFound                   // unknown path (404)
+	KindTooLarge                   // request body over the limit (413)
+	KindRateLimited                // over a rate limit (429)
+	KindMethod                     // the path exists, the method does not (405)
+	KindUnavailable                // the database is unreachable, overloaded or timed out: try again (503 + Retry-After)
+	KindPrecondition               // an If-Match header names another version (412)
+	KindHeaderTooLarge             // request headers over the limit (431)
 )
 
 // Contentstack error codes stackd answers with. They are Contentstack's own

@@ -1,34 +1,13 @@
 package server_test
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/url"
 	"sync"
 	"testing"
 
-	"github.com/stackd/stackd/internal/auth"
-	"github.com/stackd/stackd/internal/server"
 	"github.com/stackd/stackd/internal/store/storetest"
 )
-
-// startBoth runs a server on database and returns its CMA and CDA base URLs.
-func startBoth(t *testing.T, database, secret string) (string, string) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := server.New(ctx, server.Config{Addr: "127.0.0.1:0", CDAAddr: "127.0.0.1:0", DataDir: t.TempDir(), Database: database,
-		SecretKey: secret, OwnerEmail: "owner@example.com", OwnerPassword: "Owner-passw0rd", PasswordCost: auth.TestParams,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { _ = srv.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done; srv.Close() })
-	return "http://" + srv.CMAAddr(), "http://" + srv.CDAAddr()
-}
 
 // TestTwoInstancesSync: entries published concurrently through two
 // instances on one PostgreSQL database are all replayed by a sync token,
@@ -46,8 +25,8 @@ func TestTwoInstancesSync(t *testing.T) {
 	}
 	_, dsn, _ := pg.Open(t)
 	const secret = "shared-secret-key-0123456789"
-	cmaA, cdaA := startBoth(t, dsn, secret)
-	cmaB, cdaB := startBoth(t, dsn, secret)
+	a, b := startInstance(t, dsn, secret), startInstance(t, dsn, secret)
+	cmaA, cdaA, cmaB, cdaB := a.cma, a.cda, b.cma, b.cda
 
 	_, login := call(t, "POST", cmaA+"/v3/user-session", nil, `{"user":{"email":"owner@example.com","password":"Owner-passw0rd"}}`)
 	user := login["user"].(map[string]any)

@@ -47,9 +47,9 @@ type Config struct {
 	CORSOrigins       []string // origins the CMA allows cross-origin; empty = none
 	PprofAddr         string   // where net/http/pprof listens; "" = off
 	PasswordCost      auth.Params
-	StatementTimeout  time.Duration // PostgreSQL statement_timeout of request queries; 0 = the server's own
-	SQLiteSynchronous string        // "full" (default) or "normal"
-	DrainDelay        time.Duration // after SIGTERM: how long /readyz answers 503 before the listeners close
+	StatementTimeout  time.Duration  // PostgreSQL statement_timeout of request queries; 0 = the server's own
+	SQLiteSynchronous string         // "full" (default) or "normal"
+	DrainDelay        time.Duration  // after SIGTERM: how long /readyz answers 503 before the listeners close
 	HashConcurrency   int            // password hashes at once; 0 = auth.DefaultHashConcurrency
 	TrustedProxies    []netip.Prefix // peers whose X-Forwarded-For is believed
 	Logger            *slog.Logger

@@ -231,19 +231,26 @@ func (s *Store) deliveryAssetPage(ctx context.Context, c conn, f DeliveryFilter,
 	out := []domain.PublishedAsset{}
 	total, err := c.page(ctx, q,
 		func(rows *sql.Rows) error {
-			var pa domain.PublishedAsset
-			var tags string
-			var created, updated, at int64
-			a := &pa.Asset
-			err := rows.Scan(&a.UID, &a.APIKey, &a.IsDir, &a.ParentUID, &a.Name, &a.Title, &a.Description, &tags, &a.Filename,
-				&a.ContentType, &a.FileSize, &a.FileKey, &a.URLSecret, &a.Version, &a.CreatedBy, &a.UpdatedBy, &created, &updated,
-				&a.Width, &a.Height, &pa.Pub.Locale, &at, &pa.Pub.PublishedBy)
-			a.Tags, a.CreatedAt, a.UpdatedAt = decodeTags(tags), fromMS(created), fromMS(updated)
-			pa.Pub.UID, pa.Pub.Environment, pa.Pub.Version, pa.Pub.PublishedAt = a.UID, f.Environment, a.Version, fromMS(at)
+			pa, err := scanPublishedAsset(rows, f.Environment)
 			out = append(out, pa)
 			return err
 		})
 	return out, total, err
+}
+
+// scanPublishedAsset reads a row of assetCols, dimCols and pubCols: an
+// asset as environment env serves it.
+func scanPublishedAsset(sc scanner, env string) (domain.PublishedAsset, error) {
+	var pa domain.PublishedAsset
+	var tags string
+	var created, updated, at int64
+	a := &pa.Asset
+	err := sc.Scan(&a.UID, &a.APIKey, &a.IsDir, &a.ParentUID, &a.Name, &a.Title, &a.Description, &tags, &a.Filename,
+		&a.ContentType, &a.FileSize, &a.FileKey, &a.URLSecret, &a.Version, &a.CreatedBy, &a.UpdatedBy, &created, &updated,
+		&a.Width, &a.Height, &pa.Pub.Locale, &at, &pa.Pub.PublishedBy)
+	a.Tags, a.CreatedAt, a.UpdatedAt = decodeTags(tags), fromMS(created), fromMS(updated)
+	pa.Pub.UID, pa.Pub.Environment, pa.Pub.Version, pa.Pub.PublishedAt = a.UID, env, a.Version, fromMS(at)
+	return pa, err
 }
 
 // DeliveryAsset returns the asset f.UID as f's environment serves it; one

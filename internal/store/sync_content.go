@@ -97,16 +97,8 @@ func syncAssets(ctx context.Context, c conn, f SyncFilter, items []*SyncItem) er
 	in, pairArgs := pairs(items)
 	found := map[[2]string]domain.PublishedAsset{}
 	err := scanRows(ctx, c, "synced assets", func(rows *sql.Rows) error {
-		var pa domain.PublishedAsset
-		var tags string
-		var created, updated, at int64
-		a := &pa.Asset
-		err := rows.Scan(&a.UID, &a.APIKey, &a.IsDir, &a.ParentUID, &a.Name, &a.Title, &a.Description, &tags, &a.Filename,
-			&a.ContentType, &a.FileSize, &a.FileKey, &a.URLSecret, &a.Version, &a.CreatedBy, &a.UpdatedBy, &created, &updated,
-			&a.Width, &a.Height, &pa.Pub.Locale, &at, &pa.Pub.PublishedBy)
-		a.Tags, a.CreatedAt, a.UpdatedAt = decodeTags(tags), fromMS(created), fromMS(updated)
-		pa.Pub.UID, pa.Pub.Environment, pa.Pub.Version, pa.Pub.PublishedAt = a.UID, f.Env, a.Version, fromMS(at)
-		found[[2]string{a.UID, pa.Pub.Locale}] = pa
+		pa, err := scanPublishedAsset(rows, f.Env)
+		found[[2]string{pa.Asset.UID, pa.Pub.Locale}] = pa
 		return err
 	}, `SELECT a.uid, a.api_key, a.is_dir, v.parent_uid, a.name, v.title, v.description, v.tags, v.filename, v.content_type,
 		v.file_size, v.file_key, v.url_secret, v.version, a.created_by, v.updated_by, a.created_at, v.updated_at,
