@@ -180,6 +180,9 @@ func (c *compiler) cond(x Cond) (string, error) {
 func (c *compiler) positive(path string, f Field, p pred) (string, error) {
 	switch f.Kind {
 	case JSON:
+		if err := checkSteps(path, f.Steps); err != nil {
+			return "", err
+		}
 		return c.json(f, p), nil
 	case Time:
 		return c.timeColumn(path, f.Column, p)

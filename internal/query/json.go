@@ -3,6 +3,7 @@ package query
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // json compiles a predicate on a path inside a JSON column.
@@ -151,24 +152,41 @@ func (c *compiler) alias() string {
 	return fmt.Sprintf("j%d", c.aliases)
 }
 
-// litePath is a SQLite JSON path literal ('$.a.b'). Keys were checked by
-// checkPath or come from a schema, so they need no quoting.
+// litePath is a SQLite JSON path literal ('$."a"."b"'): every key quoted
+// as a JSON path label and the whole escaped as a SQL string, so no key
+// can end the literal whatever the resolver handed over (checkSteps
+// refuses the keys a label cannot hold).
 func litePath(steps []Step) string {
 	var b strings.Builder
 	b.WriteString("'$")
 	for _, s := range steps {
-		b.WriteString("." + s.Key)
+		b.WriteString(`."` + strings.ReplaceAll(s.Key, "'", "''") + `"`)
 	}
 	return b.String() + "'"
 }
 
-// pgPath is a PostgreSQL text[] path literal ('{a,b}').
+// pgPath is a PostgreSQL text[] path literal ('{"a","b"}'): every key an
+// escaped array element, the whole escaped as a SQL string.
 func pgPath(steps []Step) string {
 	keys := make([]string, len(steps))
 	for i, s := range steps {
-		keys[i] = s.Key
+		k := strings.ReplaceAll(strings.ReplaceAll(s.Key, `\`, `\\`), `"`, `\"`)
+		keys[i] = `"` + strings.ReplaceAll(k, "'", "''") + `"`
 	}
 	return "'{" + strings.Join(keys, ",") + "}'"
+}
+
+// checkSteps refuses a path whose keys no JSON path literal can hold on
+// both engines: empty, over 100 bytes, or with a double quote, a NUL or
+// invalid UTF-8. Resolvers only hand over schema field uids today; this
+// check keeps the SQL safe without relying on that.
+func checkSteps(path string, steps []Step) error {
+	for _, s := range steps {
+		if s.Key == "" || len(s.Key) > 100 || strings.ContainsAny(s.Key, "\"\x00") || !utf8.ValidString(s.Key) {
+			return Invalid("%q is not a valid field path.", path)
+		}
+	}
+	return nil
 }
 
 // OrderBy returns the ORDER BY terms that sort by path. Missing values and
@@ -195,6 +213,9 @@ func OrderBy(path string, desc bool, d Dialect, resolve Resolver) (string, error
 		if s.Array {
 			return "", Invalid("%s lies inside a list of values; results cannot be sorted by it.", path)
 		}
+	}
+	if err := checkSteps(path, f.Steps); err != nil {
+		return "", err
 	}
 	if !d.pg() {
 		return "json_extract(" + f.Column + ", " + litePath(f.Steps) + ")" + dir, nil

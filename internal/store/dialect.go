@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // dialect holds what differs between the SQL engines.
@@ -104,7 +106,12 @@ func (d *dialect) isUnique(err error) bool {
 	if errors.As(err, &pg) {
 		return pg.Code == "23505"
 	}
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+	var lite *sqlite.Error
+	if errors.As(err, &lite) {
+		c := lite.Code()
+		return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
 }
 
 // isRetryable reports whether a transaction failed only because of
@@ -114,9 +121,10 @@ func (d *dialect) isRetryable(err error) bool {
 	if errors.As(err, &pg) {
 		return pg.Code == "40001" || pg.Code == "40P01"
 	}
-	if err == nil {
-		return false
+	var lite *sqlite.Error
+	if errors.As(err, &lite) {
+		c := lite.Code() & 0xff // extended codes carry the primary code in their low byte
+		return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
 	}
-	s := err.Error()
-	return strings.Contains(s, "SQLITE_BUSY") || strings.Contains(s, "database is locked")
+	return false
 }

@@ -1,48 +1,55 @@
 package store
 
 import (
-	"fmt"
-	"sync"
+	"context"
+	"database/sql"
+	"path/filepath"
 	"testing"
 )
 
-// TestRebindCacheBounded: statements built per request do not make the
-// rebind cache grow without bound, and every answer stays right.
-func TestRebindCacheBounded(t *testing.T) {
-	d := &dialect{name: "postgres", dollar: true}
-	var wg sync.WaitGroup
-	for w := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range 2000 {
-				q := fmt.Sprintf("SELECT a FROM t WHERE x = ? AND y IN (%s) AND z = 'it''s ?' /* %d-%d */", placeholders(i%7+1), w, i)
-				want := fmt.Sprintf("SELECT a FROM t WHERE x = $1 AND y IN (%s) AND z = 'it''s ?' /* %d-%d */", dollars(2, i%7+1), w, i)
-				if got := d.rebind(q); got != want {
-					t.Errorf("rebind(%q) = %q, want %q", q, got, want)
-					return
-				}
-			}
-		}()
+// TestSQLiteErrorClasses: unique violations and a busy database are told
+// apart by SQLite's result codes, not by the text of the message.
+func TestSQLiteErrorClasses(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, "", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
 	}
-	wg.Wait()
-	if n := d.rebinds.len(); n > maxRebinds {
-		t.Errorf("the rebind cache holds %d statements, more than %d", n, maxRebinds)
+	defer s.Close()
+	c := conn{q: s.w, d: s.d}
+	if _, err := c.exec(ctx, `CREATE TABLE u (k TEXT PRIMARY KEY, v TEXT UNIQUE)`); err != nil {
+		t.Fatal(err)
 	}
-	fixed := "SELECT uid FROM users WHERE email = ?"
-	if d.rebind(fixed) != "SELECT uid FROM users WHERE email = $1" || d.rebind(fixed) != "SELECT uid FROM users WHERE email = $1" {
-		t.Error("a cached statement came back wrong")
-	}
-}
-
-// dollars returns "$from, …" with n numbered placeholders.
-func dollars(from, n int) string {
-	s := ""
-	for i := range n {
-		if i > 0 {
-			s += ", "
+	_, _ = c.exec(ctx, `INSERT INTO u VALUES ('a', 'x')`)
+	for _, q := range []string{`INSERT INTO u VALUES ('a', 'y')`, `INSERT INTO u VALUES ('b', 'x')`} {
+		_, err := c.exec(ctx, q)
+		if !s.d.isUnique(err) || s.d.isRetryable(err) {
+			t.Errorf("%s: %v: isUnique %v, isRetryable %v", q, err, s.d.isUnique(err), s.d.isRetryable(err))
 		}
-		s += fmt.Sprintf("$%d", from+i)
 	}
-	return s
+	if _, err := c.exec(ctx, `INSERT INTO nope VALUES (1)`); s.d.isUnique(err) || s.d.isRetryable(err) {
+		t.Errorf("a missing table counted as unique or retryable: %v", err)
+	}
+
+	// A second connection without a busy timeout meets the first one's write lock.
+	path := filepath.Join(t.TempDir(), "busy.db")
+	a, _ := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)")
+	b, _ := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(0)")
+	defer a.Close()
+	defer b.Close()
+	if _, err := a.Exec(`CREATE TABLE t (x INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := a.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback() //nolint:errcheck
+	if _, err := tx.Exec(`INSERT INTO t VALUES (1)`); err != nil {
+		t.Fatal(err)
+	}
+	_, err = b.Exec(`INSERT INTO t VALUES (2)`)
+	if err == nil || !s.d.isRetryable(err) || s.d.isUnique(err) {
+		t.Errorf("a write meeting another's lock: %v, isRetryable %v", err, s.d.isRetryable(err))
+	}
 }
