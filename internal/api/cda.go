@@ -29,6 +29,7 @@ func (a *API) cdaRoutes() []cdaRoute {
 
 func (a *API) serveCDA(rt cdaRoute) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = a.withView(r)
 		cc, err := a.authorizeCDA(r)
 		if err == nil {
 			err = rt.h(w, r, cc)

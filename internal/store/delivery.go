@@ -36,6 +36,12 @@ type DeliveryFilter struct {
 // rankedLocales is the SQL ranking a row's published locale by its place in
 // chain (fallback_rank 1 is the row an item is served from) and the args.
 func rankedLocales(col, partition string, chain []string) (string, []any) {
+	if len(chain) == 1 {
+		// One locale: an item has one row there, so no ranking is needed,
+		// and without a window function the engine can push the outer
+		// filter, order and limit into the subquery and use indexes.
+		return "1 AS fallback_rank", nil
+	}
 	var b strings.Builder
 	args := make([]any, 0, len(chain))
 	b.WriteString("ROW_NUMBER() OVER (PARTITION BY " + partition + " ORDER BY CASE " + col)
@@ -80,18 +86,22 @@ func (s *Store) DeliveryEntries(ctx context.Context, f DeliveryFilter) ([]domain
 		return nil, 0, err
 	}
 	rank, rankArgs := rankedLocales("p.locale", "p.uid", chain)
+	oneUID := "" // a read of one entry names it inside, where the window partitions
+	if f.UID != "" {
+		oneUID = " AND p.uid = ?"
+	}
 	from := `(SELECT ` + prefixed("v.", entryCols) + `, p.locale AS pub_locale, p.published_at, p.published_by, ` + rank + `
 		FROM published_entries p JOIN entry_versions v ON v.api_key = p.api_key AND v.uid = p.uid AND v.locale = p.source_locale
 		AND v.version = p.version WHERE p.api_key = ? AND p.content_type_uid = ? AND p.environment_uid = ?
-		AND p.locale IN (` + placeholders(len(chain)) + `)) e`
+		AND p.locale IN (` + placeholders(len(chain)) + `)` + oneUID + `) e`
 	args := append(rankArgs, f.APIKey, f.ContentType, f.Environment)
 	for _, l := range chain {
 		args = append(args, l)
 	}
-	where = "e.fallback_rank = 1 AND (" + where + ")"
 	if f.UID != "" {
-		where, whereArgs = "e.uid = ? AND "+where, append([]any{f.UID}, whereArgs...)
+		args = append(args, f.UID)
 	}
+	where = "e.fallback_rank = 1 AND (" + where + ")"
 	out := []domain.PublishedEntry{}
 	total, err := c.page(ctx, pageQuery{cols: prefixed("e.", entryCols+", "+pubCols), from: from, where: where,
 		args: append(args, whereArgs...), order: order, skip: f.Skip, limit: f.Limit, count: f.Count, countOnly: f.CountOnly},

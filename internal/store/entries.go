@@ -54,6 +54,14 @@ func errNotLocalized(uid, locale string) *domain.Error {
 // entrySchema reads a content type (locked inside a write transaction, see
 // ctByUID) and its schema with embedded global fields expanded.
 func entrySchema(ctx context.Context, c conn, apiKey, ctUID string) (domain.ContentType, []domain.Field, error) {
+	if v := viewOf(ctx, c, apiKey); v != nil {
+		return v.schema(ctx, c, ctUID)
+	}
+	return loadSchema(ctx, c, apiKey, ctUID)
+}
+
+// loadSchema is entrySchema read from the database.
+func loadSchema(ctx context.Context, c conn, apiKey, ctUID string) (domain.ContentType, []domain.Field, error) {
 	ct, err := ctByUID(ctx, c, apiKey, ctUID)
 	if err != nil {
 		return ct, nil, err
@@ -152,6 +160,13 @@ type EntryRead struct {
 	Master      string
 	Fallback    bool
 	Version     int
+}
+
+// EntryFields returns the schema of content type ctUID with its global
+// fields expanded (118 when there is no such content type).
+func (s *Store) EntryFields(ctx context.Context, apiKey, ctUID string) ([]domain.Field, error) {
+	_, fields, err := entrySchema(ctx, s.read(), apiKey, ctUID)
+	return fields, err
 }
 
 // Entry reads one entry. Its data shows only the fields of the current

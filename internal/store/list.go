@@ -47,7 +47,7 @@ func (c conn) dynamic(q string) string {
 func (c conn) page(ctx context.Context, q pageQuery, scan func(*sql.Rows) error) (int, error) {
 	total := 0
 	if q.count || q.countOnly {
-		err := c.q.QueryRowContext(ctx, c.dynamic("SELECT COUNT(*) FROM "+q.from+" WHERE "+q.where), q.args...).Scan(&total)
+		err := c.rowRaw(ctx, c.dynamic("SELECT COUNT(*) FROM "+q.from+" WHERE "+q.where), q.args...).Scan(&total)
 		if err != nil {
 			return 0, queryErr(err, "count")
 		}
@@ -56,7 +56,7 @@ func (c conn) page(ctx context.Context, q pageQuery, scan func(*sql.Rows) error)
 		}
 	}
 	args := append(append([]any{}, q.args...), q.limit, q.skip)
-	rows, err := c.q.QueryContext(ctx, c.dynamic("SELECT "+q.cols+" FROM "+q.from+" WHERE "+q.where+" ORDER BY "+q.order+" LIMIT ? OFFSET ?"), args...)
+	rows, err := c.queryRaw(ctx, c.dynamic("SELECT "+q.cols+" FROM "+q.from+" WHERE "+q.where+" ORDER BY "+q.order+" LIMIT ? OFFSET ?"), args...)
 	if err != nil {
 		return 0, queryErr(err, "list")
 	}

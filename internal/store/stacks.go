@@ -52,7 +52,11 @@ func addStackMember(ctx context.Context, c conn, apiKey, userUID string, now tim
 
 // Stack returns the stack with apiKey; an unknown key is a 412.
 func (s *Store) Stack(ctx context.Context, apiKey string) (domain.Stack, error) {
-	return stackByKey(ctx, s.read(), apiKey)
+	c := s.read()
+	if v := viewOf(ctx, c, apiKey); v != nil {
+		return v.Stack, nil
+	}
+	return stackByKey(ctx, c, apiKey)
 }
 
 func stackByKey(ctx context.Context, c conn, apiKey string) (domain.Stack, error) {

@@ -21,6 +21,10 @@ type Store struct {
 	w *sql.DB // the writer pool (one connection on SQLite)
 	r *sql.DB // the reader pool (the same pool on PostgreSQL)
 	d *dialect
+	// rs prepares the reader pool's statements (SQLite only, see stmtCache).
+	rs *stmtCache
+	// views are the stacks' cached views (view.go).
+	views viewCache
 }
 
 // Open connects to database (a postgres:// URL) or, when database is empty,
@@ -65,7 +69,7 @@ func openSQLite(dataDir string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	return &Store{w: w, r: r, d: &dialect{name: "sqlite",
+	return &Store{w: w, r: r, rs: newStmtCache(r), d: &dialect{name: "sqlite",
 		tables: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1`}}, nil
 }
 
@@ -95,6 +99,7 @@ func (s *Store) Engine() string { return s.d.name }
 
 // Close closes the connection pools.
 func (s *Store) Close() error {
+	s.rs.close()
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
@@ -116,9 +121,10 @@ type querier interface {
 
 // conn runs statements written with ? placeholders on either engine.
 type conn struct {
-	q    querier
-	d    *dialect
-	inTx bool
+	q     querier
+	d     *dialect
+	inTx  bool
+	stmts *stmtCache // nil: statements run unprepared
 }
 
 func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -126,11 +132,28 @@ func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 }
 
 func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return c.q.QueryContext(ctx, c.d.rebind(query), args...)
+	return c.queryRaw(ctx, c.d.rebind(query), args...)
 }
 
 func (c conn) row(ctx context.Context, query string, args ...any) *sql.Row {
-	return c.q.QueryRowContext(ctx, c.d.rebind(query), args...)
+	return c.rowRaw(ctx, c.d.rebind(query), args...)
+}
+
+// queryRaw runs a statement already in the engine's placeholders, prepared
+// when the connection caches statements.
+func (c conn) queryRaw(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := c.stmts.get(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return c.q.QueryContext(ctx, q, args...)
+}
+
+// rowRaw is queryRaw for one row.
+func (c conn) rowRaw(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := c.stmts.get(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return c.q.QueryRowContext(ctx, q, args...)
 }
 
 // lock returns the row-locking suffix for reads inside write transactions.
@@ -142,7 +165,7 @@ func (c conn) lock() string {
 }
 
 // read returns a conn on the reader pool.
-func (s *Store) read() conn { return conn{q: s.r, d: s.d} }
+func (s *Store) read() conn { return conn{q: s.r, d: s.d, stmts: s.rs} }
 
 // tx runs fn in a write transaction, retrying it on contention
 // (SQLITE_BUSY, serialization failures, deadlocks) with jittered backoff.
