@@ -182,9 +182,12 @@ func (s *Store) Entry(ctx context.Context, r EntryRead) (domain.Entry, error) {
 	if err := checkLocale(ctx, c, r.APIKey, r.Locale, r.Master); err != nil {
 		return domain.Entry{}, err
 	}
-	have, err := entryIn(ctx, c, r.APIKey, r.ContentType, r.UID)
+	rows, err := entryRows(ctx, c, r.APIKey, r.UID)
 	if err != nil {
 		return domain.Entry{}, err
+	}
+	if len(rows) == 0 || rows[0].ContentType != r.ContentType {
+		return domain.Entry{}, errEntryNotFound(r.UID)
 	}
 	chain := []string{r.Locale}
 	if r.Fallback {
@@ -192,21 +195,43 @@ func (s *Store) Entry(ctx context.Context, r EntryRead) (domain.Entry, error) {
 			return domain.Entry{}, err
 		}
 	}
-	i := slices.IndexFunc(chain, func(l string) bool { return slices.Contains(have, l) })
+	var e domain.Entry
+	i := slices.IndexFunc(chain, func(l string) bool {
+		j := slices.IndexFunc(rows, func(e domain.Entry) bool { return e.Locale == l })
+		if j >= 0 {
+			e = rows[j]
+		}
+		return j >= 0
+	})
 	if i < 0 {
 		return domain.Entry{}, errNotLocalized(r.UID, r.Locale)
 	}
-	var e domain.Entry
 	if r.Version > 0 {
-		e, err = entryVersion(ctx, c, r.APIKey, r.UID, chain[i], r.Version)
-	} else {
-		e, err = entryRow(ctx, c, r.APIKey, r.UID, chain[i])
-	}
-	if err != nil {
-		return e, err
+		if e, err = entryVersion(ctx, c, r.APIKey, r.UID, chain[i], r.Version); err != nil {
+			return e, err
+		}
 	}
 	e.Data = domain.ProjectData(fields, e.Data)
 	return e, nil
+}
+
+// entryRows reads the current content of every locale of an entry in one
+// statement (a read needs them all to pick its locale or fallback).
+func entryRows(ctx context.Context, c conn, apiKey, uid string) ([]domain.Entry, error) {
+	rows, err := c.query(ctx, `SELECT `+entryCols+` FROM entries WHERE api_key = ? AND uid = ? ORDER BY locale`, apiKey, uid)
+	if err != nil {
+		return nil, fmt.Errorf("store: read entry %s: %w", uid, err)
+	}
+	defer rows.Close()
+	var out []domain.Entry
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }
 
 // EntryFilter selects one page of a content type's entries in a locale.

@@ -55,14 +55,15 @@ func openSQLite(dataDir string) (*Store, error) {
 	}
 	path := filepath.Join(dataDir, "stackd.db")
 	base := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)"
-	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	base += sqliteTuning
+	w, err := sql.Open("sqlite", base+"&_pragma=cache_size(-16000)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite writer: %w", err)
 	}
 	// SQLite allows one writer at a time; one connection makes writers queue
 	// in Go instead of spinning on SQLITE_BUSY.
 	w.SetMaxOpenConns(1)
-	r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	r, err := sql.Open("sqlite", base+"&_pragma=cache_size(-4000)&_pragma=query_only(1)")
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: open sqlite reader: %w", err)
@@ -72,6 +73,14 @@ func openSQLite(dataDir string) (*Store, error) {
 	return &Store{w: w, r: r, rs: newStmtCache(r), d: &dialect{name: "sqlite",
 		tables: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1`}}, nil
 }
+
+// sqliteTuning are connection settings for speed that change nothing
+// stored: reads through a memory map of up to 256 MB instead of copies
+// into each connection's page cache (the map's pages are the kernel's file
+// cache, shared by all connections), and temporary b-trees (sorts,
+// DISTINCT) in memory. Page caches: 16 MB for the writer, 4 MB for each
+// of the 8 readers, so the caches stay within the RSS goal (issue 10).
+const sqliteTuning = "&_pragma=mmap_size(268435456)&_pragma=temp_store(2)"
 
 func openPostgres(dsn string) (*Store, error) {
 	db, err := sql.Open("pgx", dsn)

@@ -87,14 +87,17 @@ func (vc *viewCache) put(v *StackView) {
 	vc.m[v.Stack.APIKey] = v
 }
 
+// viewSQL reads a stack with its change counter.
+var viewSQL = `SELECT ` + prefixed("s.", stackCols) + `, COALESCE(q.seq, 0)
+	FROM stacks s LEFT JOIN stack_seq q ON q.api_key = s.api_key WHERE s.api_key = ?`
+
 // View returns the current view of the stack apiKey (412 with code 109
 // when there is no such stack), at the cost of one indexed read. A stack
 // whose counter never moved (0) is not cached: its deletion would leave
 // the counter where it was.
 func (s *Store) View(ctx context.Context, apiKey string) (*StackView, error) {
 	var seq int64
-	st, err := scanStack(scanWith{s.read().row(ctx, `SELECT `+prefixed("s.", stackCols)+`, COALESCE(q.seq, 0)
-		FROM stacks s LEFT JOIN stack_seq q ON q.api_key = s.api_key WHERE s.api_key = ?`, apiKey), []any{&seq}})
+	st, err := scanStack(scanWith{s.read().row(ctx, viewSQL, apiKey), []any{&seq}})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.ErrStackUnknown()
 	}
