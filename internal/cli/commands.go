@@ -28,6 +28,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	logLevel := f.str("log-level", "info", "debug, info, warn or error")
 	rateRead := f.str("rate-limit-read", "0", "per-organization GET requests per second (0 = off)")
 	rateWrite := f.str("rate-limit-write", "0", "per-organization write requests per second (0 = off)")
+	auditDays := f.str("audit-retention-days", "90", "days audit items are kept (0 = forever)")
 	if err := f.Parse(args); err != nil {
 		return err
 	}
@@ -44,6 +45,10 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if err1 != nil || err2 != nil || rr < 0 || rw < 0 {
 		return fmt.Errorf("--rate-limit-read and --rate-limit-write must be non-negative numbers")
 	}
+	retention, err := strconv.Atoi(*auditDays)
+	if err != nil || retention < 0 {
+		return fmt.Errorf("--audit-retention-days must be a number of days (0 = forever), not %q", *auditDays)
+	}
 	log, err := newLogger(env.Stderr, *logLevel)
 	if err != nil {
 		return err
@@ -57,6 +62,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 		TLSCert: *cert, TLSKey: *key, PublicURL: *publicURL, SecretKey: *st.secretKey,
 		OrgName: *orgName, OwnerEmail: *ownerEmail, OwnerPassword: *ownerPassword,
 		BodyLimit: limit, MaxUpload: upload, PasswordCost: cost, Logger: log, Out: env.Stdout, RateRead: rr, RateWrite: rw,
+		AuditRetentionDays: retention,
 	})
 	if err != nil {
 		return err

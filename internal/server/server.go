@@ -39,10 +39,13 @@ type Config struct {
 	MaxUpload         int64   // bytes an asset file may have; 0 = api.DefaultMaxUpload
 	RateRead          float64 // per-organization GET requests per second; 0 = off
 	RateWrite         float64
-	PasswordCost      auth.Params
-	Logger            *slog.Logger
-	Now               func() time.Time // nil: time.Now
-	Out               io.Writer        // where first-start credentials are printed
+	// AuditRetentionDays is how long audit items are kept; 0 keeps them
+	// forever (maintenance.go prunes older ones every hour).
+	AuditRetentionDays int
+	PasswordCost       auth.Params
+	Logger             *slog.Logger
+	Now                func() time.Time // nil: time.Now
+	Out                io.Writer        // where first-start credentials are printed
 }
 
 // Server is a running stackd.
@@ -152,6 +155,7 @@ func (s *Server) Run(ctx context.Context) error {
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	jobsDone := make(chan struct{})
 	go func() { s.runner.Run(jobsCtx); close(jobsDone) }()
+	go s.maintain(jobsCtx)
 	defer func() { stopJobs(); <-jobsDone }()
 	go func() { errc <- s.cma.Serve(s.lnCMA) }()
 	go func() { errc <- s.cda.Serve(s.lnCDA) }()

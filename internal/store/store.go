@@ -46,6 +46,10 @@ func Open(ctx context.Context, database, dataDir string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := s.Optimize(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 

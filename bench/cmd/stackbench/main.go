@@ -4,6 +4,9 @@
 //	                   seeds the same records in each, drives every scenario
 //	                   with wrk and prints rps, p50, p99 and RSS with ratios
 //	stackbench handler the plain handler (the ceiling), as its own process
+//	stackbench scale   creates a stack through the API, loads a million entries
+//	                   through the store in batched transactions (stackd
+//	                   stopped), then measures the scale scenarios
 //
 // It is bench-only code: not a stackd subcommand, not in stackd's binary.
 package main
@@ -29,6 +32,8 @@ func main() {
 		err = runCmd(ctx, os.Args[2:])
 	case "handler":
 		err = handlerCmd(ctx, os.Args[2:])
+	case "scale":
+		err = scaleCmd(ctx, os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}

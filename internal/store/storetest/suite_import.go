@@ -1,0 +1,95 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/store"
+)
+
+// testCreateEntries: a batch is written whole, each entry with its
+// version and audit item, or not at all when one entry is invalid.
+func testCreateEntries(t *testing.T, s *store.Store, st domain.Stack) {
+	ctx := store.Background(context.Background())
+	ct := newCT(st, "product", schema(t, `[{"display_name":"Title","uid":"title","data_type":"text","mandatory":true},
+		{"display_name":"Price","uid":"price","data_type":"number"}]`))
+	if err := s.CreateContentType(ctx, ct, nil); err != nil {
+		t.Fatal(err)
+	}
+	batch := func(bodies ...string) ([]store.EntryWrite, []domain.AuditEntry) {
+		var ws []store.EntryWrite
+		var as []domain.AuditEntry
+		for _, b := range bodies {
+			uid := domain.NewUID()
+			ws = append(ws, store.EntryWrite{APIKey: st.APIKey, ContentType: "product", UID: uid, Locale: st.MasterLocale,
+				Master: st.MasterLocale, Body: body(t, b), Actor: "bltuser", At: t0})
+			as = append(as, domain.AuditEntry{UID: domain.NewUID(), APIKey: st.APIKey, Module: "entry", EventType: "create",
+				ActorKind: "user", UserUID: "bltuser", MetaUID: uid, CreatedAt: t0})
+		}
+		return ws, as
+	}
+	ws, as := batch(`{"title":"A","price":1}`, `{"title":"B","price":2.5}`, `{"title":"C"}`)
+	if err := s.CreateEntries(ctx, ws, as); err != nil {
+		t.Fatal(err)
+	}
+	bad, badAudits := batch(`{"title":"D"}`, `{"price":3}`)
+	wantCode(t, s.CreateEntries(ctx, bad, badAudits), domain.CodeValidation, "")
+
+	list, n, err := s.Entries(ctx, store.EntryFilter{APIKey: st.APIKey, ContentType: "product", Locale: st.MasterLocale,
+		Master: st.MasterLocale, Asc: "title", Limit: 10, Count: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range list {
+		got = append(got, fmt.Sprintf("%s v%d %v", e.Title, e.Version, e.Data["price"]))
+	}
+	if d := cmp.Diff([]string{"A v1 1", "B v1 2.5", "C v1 <nil>"}, got); d != "" || n != 3 {
+		t.Errorf("entries after the batches (-want +got, count %d):\n%s", n, d)
+	}
+	v, err := s.Entry(ctx, store.EntryRead{APIKey: st.APIKey, ContentType: "product", UID: ws[1].UID, Locale: st.MasterLocale,
+		Master: st.MasterLocale, Version: 1})
+	if err != nil || v.Title != "B" {
+		t.Errorf("version 1 of B: %v %v", v.Title, err)
+	}
+	items, total, err := s.AuditLog(ctx, store.AuditFilter{APIKey: st.APIKey, Since: t0.Add(-time.Hour).UnixMilli(), Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var metas []string
+	for _, a := range items {
+		metas = append(metas, a.MetaUID)
+	}
+	if total != 3 || !slices.Contains(metas, ws[0].UID) || slices.Contains(metas, bad[0].UID) {
+		t.Errorf("audit items %v (%d), want the three of the first batch", metas, total)
+	}
+}
+
+// testPruneAudit: audit items older than the cutoff go, in batches;
+// newer ones stay.
+func testPruneAudit(t *testing.T, s *store.Store, st domain.Stack) {
+	ctx := context.Background()
+	ct := newCT(st, "page", schema(t, `[{"display_name":"Title","uid":"title","data_type":"text","mandatory":true}]`))
+	for i := range 5 {
+		a := &domain.AuditEntry{UID: domain.NewUID(), APIKey: st.APIKey, Module: "content_type", EventType: "update",
+			ActorKind: "user", UserUID: "bltuser", CreatedAt: t0.AddDate(0, 0, -100+20*i)} // 100, 80, 60, 40, 20 days old
+		ct.UID, ct.Title = fmt.Sprintf("page%d", i), fmt.Sprintf("Page %d", i)
+		if err := s.CreateContentType(ctx, ct, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := s.PruneAudit(ctx, t0.AddDate(0, 0, -50), 2)
+	if err != nil || n != 3 {
+		t.Fatalf("PruneAudit deleted %d (%v), want the 3 items older than 50 days", n, err)
+	}
+	_, total, err := s.AuditLog(ctx, store.AuditFilter{APIKey: st.APIKey, Since: 0, Limit: 10})
+	if err != nil || total != 2 {
+		t.Errorf("%d audit items left (%v), want 2", total, err)
+	}
+}
