@@ -29,6 +29,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	rateRead := f.str("rate-limit-read", "0", "per-organization GET requests per second (0 = off)")
 	rateWrite := f.str("rate-limit-write", "0", "per-organization write requests per second (0 = off)")
 	auditDays := f.str("audit-retention-days", "90", "days audit items are kept (0 = forever)")
+	listTimeout := f.str("list-timeout", "5s", "longest time one list query may run (0 = no limit)")
 	if err := f.Parse(args); err != nil {
 		return err
 	}
@@ -49,6 +50,13 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if err != nil || retention < 0 {
 		return fmt.Errorf("--audit-retention-days must be a number of days (0 = forever), not %q", *auditDays)
 	}
+	lt, err := time.ParseDuration(*listTimeout)
+	if err != nil || lt < 0 {
+		return fmt.Errorf("--list-timeout must be a duration such as 5s (0 = no limit), not %q", *listTimeout)
+	}
+	if lt == 0 {
+		lt = -1 // no bound
+	}
 	log, err := newLogger(env.Stderr, *logLevel)
 	if err != nil {
 		return err
@@ -62,7 +70,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 		TLSCert: *cert, TLSKey: *key, PublicURL: *publicURL, SecretKey: *st.secretKey,
 		OrgName: *orgName, OwnerEmail: *ownerEmail, OwnerPassword: *ownerPassword,
 		BodyLimit: limit, MaxUpload: upload, PasswordCost: cost, Logger: log, Out: env.Stdout, RateRead: rr, RateWrite: rw,
-		AuditRetentionDays: retention,
+		AuditRetentionDays: retention, ListTimeout: lt,
 	})
 	if err != nil {
 		return err

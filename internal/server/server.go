@@ -42,10 +42,13 @@ type Config struct {
 	// AuditRetentionDays is how long audit items are kept; 0 keeps them
 	// forever (maintenance.go prunes older ones every hour).
 	AuditRetentionDays int
-	PasswordCost       auth.Params
-	Logger             *slog.Logger
-	Now                func() time.Time // nil: time.Now
-	Out                io.Writer        // where first-start credentials are printed
+	// ListTimeout bounds one list statement (store.DefaultListTimeout
+	// when 0; negative: no bound).
+	ListTimeout  time.Duration
+	PasswordCost auth.Params
+	Logger       *slog.Logger
+	Now          func() time.Time // nil: time.Now
+	Out          io.Writer        // where first-start credentials are printed
 }
 
 // Server is a running stackd.
@@ -76,6 +79,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, store: core.Store}
+	if cfg.ListTimeout != 0 {
+		core.Store.SetListTimeout(cfg.ListTimeout)
+	}
 	if err := s.bootstrap(ctx, core); err != nil {
 		s.Close()
 		return nil, err

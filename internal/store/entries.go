@@ -304,6 +304,8 @@ func (s *Store) Entries(ctx context.Context, f EntryFilter) ([]domain.Entry, int
 	from, fromArgs := entrySource(f.APIKey, f.ContentType, chain)
 	if len(chain) > 1 {
 		where = "e.fallback_rank = 1 AND (" + where + ")"
+	} else if terms, termArgs := termFilter(f.Query, fields, f.APIKey, f.ContentType, f.Locale); terms != "" {
+		where, whereArgs = terms+" AND ("+where+")", append(termArgs, whereArgs...)
 	}
 	out := []domain.Entry{}
 	total, err := c.page(ctx, pageQuery{cols: prefixed("e.", entryCols), from: from, where: where,

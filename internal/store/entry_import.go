@@ -76,6 +76,9 @@ func insertEntryRows(ctx context.Context, c conn, entries []domain.Entry, audits
 			return fmt.Errorf("store: insert %d rows into %s: %w", len(entries), table, err)
 		}
 	}
+	if err := insertTerms(ctx, c, entries); err != nil {
+		return err
+	}
 	arows := make([]any, 0, 13*len(audits))
 	for _, a := range audits {
 		arows = append(arows, a.UID, a.APIKey, a.Module, a.EventType, a.RequestID, a.RemoteAddr, a.ActorKind, a.UserUID, a.TokenUID,

@@ -262,7 +262,7 @@ func (s *Store) DeleteLocale(ctx context.Context, st domain.Stack, code string, 
 		if len(users) > 0 {
 			return domain.ErrInvalid("code", "is the fallback of "+strings.Join(users, ", ")+"; change their fallback first.")
 		}
-		for _, t := range []string{"entry_versions", "entries", "locales"} {
+		for _, t := range []string{"entry_versions", "entries", "entry_terms", "locales"} {
 			col := "locale"
 			if t == "locales" {
 				col = "code"

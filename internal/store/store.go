@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -25,6 +26,11 @@ type Store struct {
 	rs *stmtCache
 	// views are the stacks' cached views (view.go).
 	views viewCache
+	// lists is the pool list statements run on (lists.go), ls its
+	// prepared statements, listTimeout the time one may take.
+	lists       *sql.DB
+	ls          *stmtCache
+	listTimeout atomic.Int64 // nanoseconds
 }
 
 // Open connects to database (a postgres:// URL) or, when database is empty,
@@ -74,8 +80,18 @@ func openSQLite(dataDir string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	return &Store{w: w, r: r, rs: newStmtCache(r), d: &dialect{name: "sqlite",
-		tables: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1`}}, nil
+	lists, err := sql.Open("sqlite", base+"&_pragma=cache_size(-4000)&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("store: open sqlite list reader: %w", err)
+	}
+	lists.SetMaxOpenConns(listConns)
+	lists.SetMaxIdleConns(listConns)
+	s := &Store{w: w, r: r, rs: newStmtCache(r), lists: lists, ls: newStmtCache(lists),
+		d: &dialect{name: "sqlite", tables: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1`}}
+	s.SetListTimeout(DefaultListTimeout)
+	return s, nil
 }
 
 // sqliteTuning are connection settings for speed that change nothing
@@ -94,8 +110,18 @@ func openPostgres(dsn string) (*Store, error) {
 	db.SetMaxOpenConns(20)
 	db.SetMaxIdleConns(20)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	return &Store{w: db, r: db, d: &dialect{name: "postgres", dollar: true, forUpdate: " FOR UPDATE",
-		tables: `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1`}}, nil
+	lists, err := sql.Open("pgx", dsn)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open postgres %s: %w", redact(dsn), err)
+	}
+	lists.SetMaxOpenConns(listConns)
+	lists.SetMaxIdleConns(listConns)
+	lists.SetConnMaxIdleTime(5 * time.Minute)
+	s := &Store{w: db, r: db, lists: lists, d: &dialect{name: "postgres", dollar: true, forUpdate: " FOR UPDATE",
+		tables: `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1`}}
+	s.SetListTimeout(DefaultListTimeout)
+	return s, nil
 }
 
 // redact hides a password in a database URL so it can be logged.
@@ -113,9 +139,13 @@ func (s *Store) Engine() string { return s.d.name }
 // Close closes the connection pools.
 func (s *Store) Close() error {
 	s.rs.close()
+	s.ls.close()
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
+	}
+	if s.lists != nil {
+		err = errors.Join(err, s.lists.Close())
 	}
 	return err
 }
@@ -138,6 +168,7 @@ type conn struct {
 	d     *dialect
 	inTx  bool
 	stmts *stmtCache // nil: statements run unprepared
+	lists *listPool  // where list statements run (nil: on q)
 }
 
 func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -178,7 +209,9 @@ func (c conn) lock() string {
 }
 
 // read returns a conn on the reader pool.
-func (s *Store) read() conn { return conn{q: s.r, d: s.d, stmts: s.rs} }
+func (s *Store) read() conn {
+	return conn{q: s.r, d: s.d, stmts: s.rs, lists: &listPool{db: s.lists, stmts: s.ls, timeout: time.Duration(s.listTimeout.Load())}}
+}
 
 // tx runs fn in a write transaction, retrying it on contention
 // (SQLITE_BUSY, serialization failures, deadlocks) with jittered backoff.

@@ -59,7 +59,13 @@ func (p *proc) stop() {
 
 // waitHTTP waits until url answers any HTTP status.
 func waitHTTP(ctx context.Context, p *proc, url string) error {
-	deadline := time.Now().Add(60 * time.Second)
+	return waitHTTPFor(ctx, p, url, time.Minute)
+}
+
+// waitHTTPFor is waitHTTP with a limit (a start that applies migrations to
+// a million entries takes minutes).
+func waitHTTPFor(ctx context.Context, p *proc, url string, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
 	for time.Now().Before(deadline) {
 		if p.cmd.ProcessState != nil {
 			return fmt.Errorf("%s exited early (see %s)", p.name, p.log.Name())
@@ -75,7 +81,7 @@ func waitHTTP(ctx context.Context, p *proc, url string) error {
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
-	return fmt.Errorf("%s did not answer %s within 60 s (see %s)", p.name, url, p.log.Name())
+	return fmt.Errorf("%s did not answer %s within %s (see %s)", p.name, url, limit, p.log.Name())
 }
 
 // freePort returns a port nothing listens on at 127.0.0.1.

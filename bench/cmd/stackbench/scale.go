@@ -141,10 +141,14 @@ func serveStackd(ctx context.Context, f scaleFlags) (*proc, string, error) {
 		return nil, "", err
 	}
 	cma := "http://127.0.0.1:" + strconv.Itoa(cmaPort)
-	if err := waitHTTP(ctx, p, cma+"/healthz"); err != nil {
+	t0 := time.Now()
+	if err := waitHTTPFor(ctx, p, cma+"/healthz", time.Hour); err != nil {
 		p.stop()
 		return nil, "", err
 	}
+	// A start applies pending migrations first: on a loaded database this
+	// is how long they took.
+	fmt.Printf("stackd answered %s after it started (pending migrations included)\n", time.Since(t0).Round(time.Millisecond))
 	return p, cma, nil
 }
 

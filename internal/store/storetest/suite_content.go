@@ -32,6 +32,8 @@ func RunContent(t *testing.T, e Engine) {
 		{"QueryTable", testQueryTable},
 		{"CreateEntries", testCreateEntries},
 		{"PruneAudit", testPruneAudit},
+		{"ListTimeout", testListTimeout},
+		{"EntryTerms", testEntryTerms},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/query"
 	"github.com/stackd/stackd/internal/store"
 )
 
@@ -92,4 +94,86 @@ func testPruneAudit(t *testing.T, s *store.Store, st domain.Stack) {
 	if err != nil || total != 2 {
 		t.Errorf("%d audit items left (%v), want 2", total, err)
 	}
+}
+
+// testListTimeout: a list statement past the list timeout is cancelled
+// and answered with a 422 naming the query; reads of one item are not
+// bounded by it.
+func testListTimeout(t *testing.T, s *store.Store, st domain.Stack) {
+	ctx := context.Background()
+	ct := newCT(st, "page", schema(t, `[{"display_name":"Title","uid":"title","data_type":"text","mandatory":true}]`))
+	if err := s.CreateContentType(ctx, ct, nil); err != nil {
+		t.Fatal(err)
+	}
+	e := createEntry(t, s, st, "page", st.MasterLocale, `{"title":"One"}`, t0)
+	s.SetListTimeout(time.Nanosecond)
+	defer s.SetListTimeout(store.DefaultListTimeout)
+	_, _, err := s.Entries(ctx, store.EntryFilter{APIKey: st.APIKey, ContentType: "page", Locale: st.MasterLocale,
+		Master: st.MasterLocale, Limit: 10})
+	wantCode(t, err, domain.CodeValidation, "query")
+	if _, err := s.Entry(ctx, store.EntryRead{APIKey: st.APIKey, ContentType: "page", UID: e.UID, Locale: st.MasterLocale,
+		Master: st.MasterLocale}); err != nil {
+		t.Errorf("read of one entry under a tiny list timeout: %v", err)
+	}
+	s.SetListTimeout(time.Minute)
+	if list, _, err := s.Entries(ctx, store.EntryFilter{APIKey: st.APIKey, ContentType: "page", Locale: st.MasterLocale,
+		Master: st.MasterLocale, Limit: 10}); err != nil || len(list) != 1 {
+		t.Errorf("list under a minute's timeout: %d entries, %v", len(list), err)
+	}
+}
+
+// testEntryTerms: queries that entry_terms answers first ({"field": v},
+// $in) find exactly the entries whose current content matches, through
+// creates, updates, arrays, long values, a localization and deletes.
+func testEntryTerms(t *testing.T, s *store.Store, st domain.Stack) {
+	ctx := context.Background()
+	ct := newCT(st, "item", schema(t, `[{"display_name":"Title","uid":"title","data_type":"text","mandatory":true},
+		{"display_name":"Category","uid":"category","data_type":"text"},
+		{"display_name":"Tags","uid":"labels","data_type":"text","multiple":true}]`))
+	if err := s.CreateContentType(ctx, ct, nil); err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("x", 200)
+	a := createEntry(t, s, st, "item", st.MasterLocale, `{"title":"A","category":"shoes","labels":["red","blue"]}`, t0)
+	createEntry(t, s, st, "item", st.MasterLocale, `{"title":"B","category":"hats","labels":["red"]}`, t0)
+	createEntry(t, s, st, "item", st.MasterLocale, `{"title":"C","category":"`+long+`"}`, t0)
+	find := func(raw string) []string {
+		t.Helper()
+		q, err := query.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, _, err := s.Entries(ctx, store.EntryFilter{APIKey: st.APIKey, ContentType: "item", Locale: st.MasterLocale,
+			Master: st.MasterLocale, Query: q, Asc: "title", Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var titles []string
+		for _, e := range list {
+			titles = append(titles, e.Title)
+		}
+		return titles
+	}
+	check := func(name, raw string, want ...string) {
+		t.Helper()
+		if d := cmp.Diff(want, find(raw)); d != "" {
+			t.Errorf("%s: %s (-want +got):\n%s", name, raw, d)
+		}
+	}
+	check("equal", `{"category":"shoes"}`, "A")
+	check("in", `{"category":{"$in":["shoes","hats"]}}`, "A", "B")
+	check("array element", `{"labels":"red"}`, "A", "B")
+	check("long value", `{"category":"`+long+`"}`, "C")
+	check("with another condition", `{"$and":[{"category":"shoes"},{"title":"A"}]}`, "A")
+	check("no match", `{"category":"gloves"}`)
+	if _, _, err := updateEntry(s, st, "item", a.UID, st.MasterLocale, body(t, `{"category":"gloves","labels":[]}`)); err != nil {
+		t.Fatal(err)
+	}
+	check("old value after update", `{"category":"shoes"}`)
+	check("new value after update", `{"category":"gloves"}`, "A")
+	check("array after update", `{"labels":"red"}`, "B")
+	if err := s.DeleteEntry(ctx, st.APIKey, "item", a.UID, "", st.MasterLocale, false, nil); err != nil {
+		t.Fatal(err)
+	}
+	check("after delete", `{"category":"gloves"}`)
 }
