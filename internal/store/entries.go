@@ -302,6 +302,11 @@ func (s *Store) Entries(ctx context.Context, f EntryFilter) ([]domain.Entry, int
 		return nil, 0, err
 	}
 	from, fromArgs := entrySource(f.APIKey, f.ContentType, chain)
+	skip := f.Skip
+	if deepPage(f, chain) {
+		from, fromArgs = deepPageSource(f)
+		skip = 0
+	}
 	if len(chain) > 1 {
 		where = "e.fallback_rank = 1 AND (" + where + ")"
 	} else if terms, termArgs := termFilter(f.Query, fields, f.APIKey, f.ContentType, f.Locale); terms != "" {
@@ -309,7 +314,7 @@ func (s *Store) Entries(ctx context.Context, f EntryFilter) ([]domain.Entry, int
 	}
 	out := []domain.Entry{}
 	total, err := c.page(ctx, pageQuery{cols: prefixed("e.", entryCols), from: from, where: where,
-		args: append(fromArgs, whereArgs...), order: order, skip: f.Skip, limit: f.Limit, count: f.Count, countOnly: f.CountOnly},
+		args: append(fromArgs, whereArgs...), order: order, skip: skip, limit: f.Limit, count: f.Count, countOnly: f.CountOnly},
 		func(rows *sql.Rows) error {
 			e, err := scanEntry(rows)
 			e.Data = domain.ProjectData(fields, e.Data)
@@ -371,4 +376,24 @@ func (s *Store) EntryLocales(ctx context.Context, st domain.Stack, ctUID, uid st
 		out = append(out, LocaleStatus{Code: code, Localized: slices.Contains(have, code)})
 	}
 	return out, rows.Err()
+}
+
+// deepPageFrom is the skip from which a page in the default order is read
+// through deepPageSource.
+const deepPageFrom = 1000
+
+// deepPage reports whether f asks for a page far into a plain list: no
+// query, the default order, one locale, no count.
+func deepPage(f EntryFilter, chain []string) bool {
+	return f.Skip >= deepPageFrom && f.Query == nil && f.Asc == "" && f.Desc == "" && len(chain) == 1 && !f.Count && !f.CountOnly
+}
+
+// deepPageSource is the FROM of such a page: the uids of the page found
+// by walking the entries_page index alone (skip and limit applied there),
+// then only those rows read. Without it the engine read every skipped row.
+func deepPageSource(f EntryFilter) (string, []any) {
+	return `(SELECT x.* FROM entries x WHERE x.api_key = ? AND x.content_type_uid = ? AND x.locale = ? AND x.uid IN (
+		SELECT p.uid FROM entries p WHERE p.api_key = ? AND p.content_type_uid = ? AND p.locale = ?
+		ORDER BY p.updated_at DESC, p.uid ASC LIMIT ? OFFSET ?)) e`,
+		[]any{f.APIKey, f.ContentType, f.Locale, f.APIKey, f.ContentType, f.Locale, f.Limit, f.Skip}
 }

@@ -21,3 +21,5 @@ INSERT INTO entry_terms (api_key, content_type_uid, locale, field, value, uid)
     jsonb_array_elements(CASE WHEN jsonb_typeof(j.value) = 'array' THEN j.value ELSE '[]'::jsonb END) k
   WHERE jsonb_typeof(j.value) = 'array' AND jsonb_typeof(k.value) = 'string' AND j.key <> 'title'
   AND octet_length(k.value #>> '{}') <= 128;
+-- Statistics for the planner now, not at autovacuum's next pass.
+ANALYZE entry_terms;

@@ -34,6 +34,7 @@ func RunContent(t *testing.T, e Engine) {
 		{"PruneAudit", testPruneAudit},
 		{"ListTimeout", testListTimeout},
 		{"EntryTerms", testEntryTerms},
+		{"DeepPage", testDeepPage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
