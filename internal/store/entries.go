@@ -296,7 +296,11 @@ func (s *Store) Entries(ctx context.Context, f EntryFilter) ([]domain.Entry, int
 			return nil, 0, err
 		}
 	}
-	lf := ListFilter{Query: f.Query, Asc: f.Asc, Desc: f.Desc}
+	q, terms, termArgs := f.Query, "", []any(nil)
+	if len(chain) == 1 {
+		terms, termArgs, q = termFilter(f.Query, fields, f.APIKey, f.ContentType, f.Locale)
+	}
+	lf := ListFilter{Query: q, Asc: f.Asc, Desc: f.Desc}
 	where, whereArgs, order, err := c.filter(lf, entryResolver(fields), "e.updated_at DESC", "e.uid ASC")
 	if err != nil {
 		return nil, 0, err
@@ -309,7 +313,7 @@ func (s *Store) Entries(ctx context.Context, f EntryFilter) ([]domain.Entry, int
 	}
 	if len(chain) > 1 {
 		where = "e.fallback_rank = 1 AND (" + where + ")"
-	} else if terms, termArgs := termFilter(f.Query, fields, f.APIKey, f.ContentType, f.Locale); terms != "" {
+	} else if terms != "" {
 		where, whereArgs = terms+" AND ("+where+")", append(termArgs, whereArgs...)
 	}
 	out := []domain.Entry{}

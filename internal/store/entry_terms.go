@@ -77,29 +77,34 @@ func insertTerms(ctx context.Context, c conn, entries []domain.Entry) error {
 	return nil
 }
 
-// termFilter returns conditions implied by q that entry_terms can answer
-// through its primary key: for each top-level $eq or $in of short
-// strings on a top-level schema field, "the entry has one of these
-// values there". Added to the compiled query (which still decides), they
-// let the engine start from the few matching entries instead of reading
-// every entry's JSON. Only for a list in one locale.
-func termFilter(q query.Node, fields []domain.Field, apiKey, ctUID, locale string) (string, []any) {
-	var conds []query.Cond
+// termFilter takes from q the conditions entry_terms answers through its
+// primary key: each top-level (or top-level $and's) $eq or $in of strings
+// of at most maxTermLen bytes on a top-level schema field. For such a
+// value, "the entry has it there as a string or as an array's string
+// element" is exactly what the JSON predicate tests, and entry_terms
+// holds every such value, so the condition is replaced, not only helped:
+// the engine finds the matching entries through the index and reads no
+// entry's JSON for it. It returns the SQL of the conditions taken, their
+// arguments and the rest of q (nil when nothing is left), for a list in
+// one locale.
+func termFilter(q query.Node, fields []domain.Field, apiKey, ctUID, locale string) (string, []any, query.Node) {
+	var nodes []query.Node
 	switch n := q.(type) {
 	case query.Cond:
-		conds = []query.Cond{n}
+		nodes = []query.Node{n}
 	case query.And:
-		for _, c := range n {
-			if cd, ok := c.(query.Cond); ok {
-				conds = append(conds, cd)
-			}
-		}
+		nodes = n
+	default:
+		return "", nil, q
 	}
 	var where []string
 	var args []any
-	for _, cd := range conds {
-		values, ok := termValues(cd, fields)
-		if !ok {
+	var rest query.And
+	for _, n := range nodes {
+		cd, ok := n.(query.Cond)
+		values, usable := termValues(cd, fields)
+		if !ok || !usable {
+			rest = append(rest, n)
 			continue
 		}
 		where = append(where, `e.uid IN (SELECT t.uid FROM entry_terms t WHERE t.api_key = ? AND t.branch = ? AND t.content_type_uid = ?
@@ -107,7 +112,15 @@ func termFilter(q query.Node, fields []domain.Field, apiKey, ctUID, locale strin
 		args = append(args, apiKey, domain.DefaultBranch, ctUID, locale, cd.Path)
 		args = append(args, values...)
 	}
-	return strings.Join(where, " AND "), args
+	switch {
+	case len(where) == 0:
+		return "", nil, q
+	case len(rest) == 0:
+		return strings.Join(where, " AND "), args, nil
+	case len(rest) == 1:
+		return strings.Join(where, " AND "), args, rest[0]
+	}
+	return strings.Join(where, " AND "), args, rest
 }
 
 // termValues returns the strings cd asks a top-level field to equal, when
