@@ -7,13 +7,16 @@
 # handler, seeds the same records in each, and drives every scenario with wrk: rps, p50, p99 and
 # peak RSS per server, and stackd's ratios to the handler and to PocketBase.
 # Flags after ours go to `stackbench run`, e.g. --duration 5s --only 'read|list' --markdown out.md.
+# --scale runs `stackbench scale` instead: a million entries loaded through the store (minutes;
+# kept in $STACKD_BENCH_CACHE/scale-sqlite or scale-pg and reused by the next --scale run on
+# SQLite; a --pg cluster is new each time), then the scale scenarios with 4 clients.
 # Needs wrk (Debian: apt-get install -y wrk).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source-path=SCRIPTDIR/..
 . scripts/pg.sh
 
-PG=false SYNC="" PB=true
+PG=false SYNC="" PB=true SCALE=false
 args=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -21,6 +24,7 @@ while [ $# -gt 0 ]; do
     --sync) SYNC=$2; shift ;;
     --sync=*) SYNC=${1#--sync=} ;;
     --no-pocketbase) PB=false ;;
+    --scale) SCALE=true PB=false ;;
     *) args+=("$1") ;;
   esac
   shift
@@ -39,6 +43,10 @@ go build -o "$TMP/stackd" ./cmd/stackd
 (cd bench && go build -o "$TMP/stackbench" ./cmd/stackbench)
 
 run=(--stackd "$TMP/stackd" --work "$TMP/work")
+if [ "$SCALE" = true ]; then
+  run=(--stackd "$TMP/stackd" --work "$CACHE/scale-sqlite")
+  [ "$PG" = true ] && run=(--stackd "$TMP/stackd" --work "$TMP/scale-pg")
+fi
 if [ "$PB" = true ]; then
   # PocketBase is built once per version and go.sum: its cold build takes minutes.
   pb_hash=$(cat bench/pocketbase/go.mod bench/pocketbase/go.sum bench/pocketbase/main.go | sha256sum | cut -c1-16)
@@ -65,4 +73,8 @@ if [ "$PG" = true ]; then
 fi
 mkdir -p "$TMP/work"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(uname -sr), $(go version | cut -d' ' -f3)"
-"$TMP/stackbench" run "${run[@]}" "${args[@]}"
+if [ "$SCALE" = true ]; then
+  "$TMP/stackbench" scale "${run[@]}" "${args[@]}"
+else
+  "$TMP/stackbench" run "${run[@]}" "${args[@]}"
+fi
