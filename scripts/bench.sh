@@ -8,8 +8,8 @@
 # peak RSS per server, and stackd's ratios to the handler and to PocketBase.
 # Flags after ours go to `stackbench run`, e.g. --duration 5s --only 'read|list' --markdown out.md.
 # --scale runs `stackbench scale` instead: a million entries loaded through the store (minutes;
-# kept in $STACKD_BENCH_CACHE/scale-sqlite or scale-pg and reused by the next --scale run on
-# SQLite; a --pg cluster is new each time), then the scale scenarios with 4 clients.
+# kept in $STACKD_BENCH_CACHE/scale-sqlite and reused by the next --scale run; with --pg the
+# cluster and its load are new each time), then the scale scenarios with 4 clients.
 # Needs wrk (Debian: apt-get install -y wrk).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
