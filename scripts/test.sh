@@ -2,7 +2,8 @@
 # scripts/test.sh: the test command of stackd. From any directory:
 #   bash scripts/test.sh [extra go test flags, e.g. -run TestLogin]
 # Stages, each reported as passed or failed:
-#   1. go vet ./...
+#   1. go vet ./..., and go vet + go build of the load harness's own module (bench/; not the
+#      PocketBase program in bench/pocketbase, whose cold build takes minutes)
 #   2. go test ./... on SQLite, and on PostgreSQL too: $STACKD_TEST_POSTGRES_URL if set, else a
 #      throwaway cluster (scripts/pg.sh); then the concurrent-login tests under -race
 #   3. operations (internal/opstest, the built binary as a separate process): kill -9 under
@@ -97,6 +98,9 @@ fi
 
 # --- b. Go -----------------------------------------------------------------------------------
 stage "go vet" go vet ./...
+# The load harness (scripts/bench.sh) is its own module: vetted and built so it never rots.
+bench_build() { (cd bench && go vet ./... && go build -o /dev/null ./...); }
+stage "go vet + build bench/" bench_build
 # go_test runs the suite verbosely but prints only what matters: failures with
 # their output, the per-package summary lines, and the test logs that report
 # counts (e.g. "permission matrix: N cells checked").

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stackd/stackd/internal/auth"
 	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/store"
 )
 
 // reqCtx is what authorization learned about a request.
@@ -21,6 +22,9 @@ type reqCtx struct {
 // serve turns a route into an http.Handler: authorize, then run the handler.
 func (a *API) serve(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rt.creds != anyone && rt.stack != noStack {
+			r = a.withView(r)
+		}
 		var rc *reqCtx
 		err := cleanParams(r)
 		if err == nil {
@@ -50,7 +54,31 @@ func (a *API) touchToken(r *http.Request, rc *reqCtx) {
 	}
 	if err := a.Store.TouchManagementToken(r.Context(), rc.token.UID, now); err != nil {
 		a.Log.WarnContext(r.Context(), "could not record token use", "token_uid", rc.token.UID, "err", err)
+		return
 	}
+	if v := store.ViewFrom(r.Context()); v != nil {
+		v.TokenTouched(rc.token.UID, now)
+	}
+}
+
+// withView attaches to r the current view of the stack its api_key names
+// (store.StackView: one indexed read, which replaces the reads of the
+// stack, its tokens, schemas, locales and environments). Without a stack,
+// or for an unknown one, r is returned as it is and authorization reads
+// and answers as it always did.
+func (a *API) withView(r *http.Request) *http.Request {
+	key := r.PathValue("api_key") // the GraphQL endpoint names the stack in its path
+	if key == "" {
+		key = r.Header.Get("api_key")
+	}
+	if key == "" {
+		return r
+	}
+	v, err := a.Store.View(r.Context(), key)
+	if err != nil {
+		return r
+	}
+	return r.WithContext(store.WithView(r.Context(), v))
 }
 
 // authorize settles who is calling and whether they may, in the order the

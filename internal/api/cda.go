@@ -85,6 +85,7 @@ func (a *API) serveCDA(rt cdaRoute) http.Handler {
 			return
 		}
 		held := &heldResponse{header: w.Header(), status: http.StatusOK}
+		r = a.withView(r)
 		var cc *cdaCtx
 		if err == nil {
 			cc, err = a.authorizeCDA(r)

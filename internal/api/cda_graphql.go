@@ -27,6 +27,7 @@ func (a *API) serveGraphQL(w http.ResponseWriter, r *http.Request, rt cdaRoute) 
 	err := cleanParams(r)
 	var cc *cdaCtx
 	if err == nil {
+		r = a.withView(r)
 		cc, err = a.authorizeCDA(r)
 	}
 	if err == nil {

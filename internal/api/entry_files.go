@@ -46,18 +46,7 @@ func (a *API) addFileAssets(r *http.Request, rc *reqCtx, items []map[string]any)
 // entryFields returns the schema of content type ctUID with its global
 // fields expanded.
 func (a *API) entryFields(ctx context.Context, apiKey, ctUID string) ([]domain.Field, error) {
-	ct, err := a.Store.ContentType(ctx, apiKey, ctUID)
-	if err != nil {
-		return nil, err
-	}
-	if len(domain.EmbeddedGlobalFields(ct.Schema)) == 0 {
-		return ct.Schema, nil
-	}
-	gfs, err := a.Store.GlobalFieldSchemas(ctx, apiKey)
-	if err != nil {
-		return nil, err
-	}
-	return domain.Expand(ct.Schema, gfs), nil
+	return a.Store.EntryFields(ctx, apiKey, ctUID)
 }
 
 // assetsByUID returns the file assets among uids that exist, by uid.

@@ -17,11 +17,19 @@ import (
 	"github.com/stackd/stackd/internal/store"
 )
 
-// writeJSON writes v as the JSON body with status.
+// writeJSON writes v as the JSON body with status: the bytes
+// json.Encoder writes (appendJSON), in one write with their length.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := appendJSON(make([]byte, 0, 1024), v)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	if err != nil {
+		w.WriteHeader(status) // as json.Encoder did: the status, no body
+		return
+	}
+	b = append(b, '\n')
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	_, _ = w.Write(b)
 }
 
 // statusOf maps an error kind to its HTTP status: the one place this happens.

@@ -38,6 +38,8 @@ func serve(ctx context.Context, env Env, args []string) error {
 	hashes := f.str("hash-concurrency", strconv.Itoa(auth.DefaultHashConcurrency), "password hashes at once (each strong hash holds 64 MiB)")
 	proxies := f.str("trusted-proxies", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed")
 	memLimit := f.str("memory-limit", "auto", "Go soft memory limit: auto (hash memory + 64 MiB), off, or a size such as 512MiB")
+	auditDays := f.str("audit-retention-days", "90", "days audit items are kept (0 = forever)")
+	listTimeout := f.str("list-timeout", "5s", "longest time one list query may run (0 = no limit)")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -65,6 +67,17 @@ func serve(ctx context.Context, env Env, args []string) error {
 	rw, err2 := strconv.ParseFloat(*rateWrite, 64)
 	if err1 != nil || err2 != nil || rr < 0 || rw < 0 {
 		return fmt.Errorf("--rate-limit-read and --rate-limit-write must be non-negative numbers")
+	}
+	retention, err := strconv.Atoi(*auditDays)
+	if err != nil || retention < 0 {
+		return fmt.Errorf("--audit-retention-days must be a number of days (0 = forever), not %q", *auditDays)
+	}
+	lt, err := time.ParseDuration(*listTimeout)
+	if err != nil || lt < 0 {
+		return fmt.Errorf("--list-timeout must be a duration such as 5s (0 = no limit), not %q", *listTimeout)
+	}
+	if lt == 0 {
+		lt = -1 // no bound
 	}
 	log, err := newLogger(env.Stderr, *logLevel)
 	if err != nil {
@@ -96,6 +109,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 		StatementTimeout: so.StatementTimeout, SQLiteSynchronous: so.Synchronous, DrainDelay: drain,
 		ImageCacheSize:  cacheSize,
 		HashConcurrency: nHash, TrustedProxies: trusted,
+		AuditRetentionDays: retention, ListTimeout: lt,
 	})
 	if err != nil {
 		return err

@@ -59,6 +59,12 @@ type Config struct {
 	// ImageCacheSize is the bound of the disk cache of image variants
 	// (<data>/image-cache), in bytes; 0 keeps none.
 	ImageCacheSize int64
+	// AuditRetentionDays is how long audit items are kept; 0 keeps them
+	// forever (maintenance.go prunes older ones every hour).
+	AuditRetentionDays int
+	// ListTimeout bounds one list statement (store.DefaultListTimeout
+	// when 0; negative: no bound).
+	ListTimeout time.Duration
 }
 
 // Server is a running stackd.
@@ -102,6 +108,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		core.Hasher = auth.NewHasher(core.Hasher.Params(), cfg.HashConcurrency)
 	}
 	s := &Server{cfg: cfg, store: core.Store}
+	if cfg.ListTimeout != 0 {
+		core.Store.SetListTimeout(cfg.ListTimeout)
+	}
 	if err := s.bootstrap(ctx, core); err != nil {
 		s.Close()
 		return nil, err
@@ -220,6 +229,7 @@ func (s *Server) Run(ctx context.Context) error {
 	jobsCtx, stopJobs := context.WithCancel(store.Background(ctx))
 	jobsDone := make(chan struct{})
 	go func() { s.runner.Run(jobsCtx); close(jobsDone) }()
+	go s.maintain(jobsCtx)
 	defer func() { stopJobs(); <-jobsDone }()
 	go func() { errc <- s.cma.Serve(s.lnCMA) }()
 	go func() { errc <- s.cda.Serve(s.lnCDA) }()

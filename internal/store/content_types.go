@@ -259,7 +259,7 @@ func (s *Store) DeleteContentType(ctx context.Context, apiKey, uid string, force
 		if n > 0 && !force {
 			return domain.ErrInvalid("uid", fmt.Sprintf("has %d entries; delete them first, or pass force=true to delete them with it.", n))
 		}
-		for _, t := range []string{"entry_versions", "entries"} {
+		for _, t := range []string{"entry_versions", "entries", "entry_terms"} {
 			if _, err := c.exec(ctx, `DELETE FROM `+t+` WHERE api_key = ? AND content_type_uid = ?`, apiKey, uid); err != nil {
 				return fmt.Errorf("store: delete %s of content type: %w", t, err)
 			}

@@ -39,6 +39,12 @@ type DeliveryFilter struct {
 // rankedLocales is the SQL ranking a row's published locale by its place in
 // chain (fallback_rank 1 is the row an item is served from) and the args.
 func rankedLocales(col, partition string, chain []string) (string, []any) {
+	if len(chain) == 1 {
+		// One locale: an item has one row there, so no ranking is needed,
+		// and without a window function the engine can push the outer
+		// filter, order and limit into the subquery and use indexes.
+		return "1 AS fallback_rank", nil
+	}
 	var b strings.Builder
 	args := make([]any, 0, len(chain))
 	b.WriteString("ROW_NUMBER() OVER (PARTITION BY " + partition + " ORDER BY CASE " + col)
@@ -103,11 +109,12 @@ func (s *Store) DeliveryEntries(ctx context.Context, f DeliveryFilter) ([]domain
 	if err != nil {
 		return nil, 0, err
 	}
-	from, args, keep := sc.source(c.d, "e", entryNarrow{contentTypes: []string{f.ContentType}})
-	where = keep + " AND (" + where + ")"
+	n := entryNarrow{contentTypes: []string{f.ContentType}}
 	if f.UID != "" {
-		where, whereArgs = "e.uid = ? AND "+where, append([]any{f.UID}, whereArgs...)
+		n.uids = jsonArg([]string{f.UID}) // a read of one entry names it inside, where the window partitions
 	}
+	from, args, keep := sc.source(c.d, "e", n)
+	where = keep + " AND (" + where + ")"
 	out := []domain.PublishedEntry{}
 	total, err := c.page(ctx, pageQuery{cols: prefixed("e.", entryCols+", "+pubCols), from: from, where: where,
 		args: append(args, whereArgs...), order: order, skip: f.Skip, limit: f.Limit, count: f.Count, countOnly: f.CountOnly},

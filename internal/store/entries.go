@@ -54,6 +54,14 @@ func errNotLocalized(uid, locale string) *domain.Error {
 // entrySchema reads a content type (locked inside a write transaction, see
 // ctByUID) and its schema with embedded global fields expanded.
 func entrySchema(ctx context.Context, c conn, apiKey, ctUID string) (domain.ContentType, []domain.Field, error) {
+	if v := viewOf(ctx, c, apiKey); v != nil {
+		return v.schema(ctx, c, ctUID)
+	}
+	return loadSchema(ctx, c, apiKey, ctUID)
+}
+
+// loadSchema is entrySchema read from the database.
+func loadSchema(ctx context.Context, c conn, apiKey, ctUID string) (domain.ContentType, []domain.Field, error) {
 	ct, err := ctByUID(ctx, c, apiKey, ctUID)
 	if err != nil {
 		return ct, nil, err
@@ -154,6 +162,13 @@ type EntryRead struct {
 	Version     int
 }
 
+// EntryFields returns the schema of content type ctUID with its global
+// fields expanded (118 when there is no such content type).
+func (s *Store) EntryFields(ctx context.Context, apiKey, ctUID string) ([]domain.Field, error) {
+	_, fields, err := entrySchema(ctx, s.read(), apiKey, ctUID)
+	return fields, err
+}
+
 // Entry reads one entry. Its data shows only the fields of the current
 // schema. An unknown content type is a 422 with code 118; an entry that
 // does not exist in it, or has no content in the locale, or no such
@@ -167,9 +182,12 @@ func (s *Store) Entry(ctx context.Context, r EntryRead) (domain.Entry, error) {
 	if err := checkLocale(ctx, c, r.APIKey, r.Locale, r.Master); err != nil {
 		return domain.Entry{}, err
 	}
-	have, err := entryIn(ctx, c, r.APIKey, r.ContentType, r.UID)
+	rows, err := entryRows(ctx, c, r.APIKey, r.UID)
 	if err != nil {
 		return domain.Entry{}, err
+	}
+	if len(rows) == 0 || rows[0].ContentType != r.ContentType {
+		return domain.Entry{}, errEntryNotFound(r.UID)
 	}
 	chain := []string{r.Locale}
 	if r.Fallback {
@@ -177,21 +195,43 @@ func (s *Store) Entry(ctx context.Context, r EntryRead) (domain.Entry, error) {
 			return domain.Entry{}, err
 		}
 	}
-	i := slices.IndexFunc(chain, func(l string) bool { return slices.Contains(have, l) })
+	var e domain.Entry
+	i := slices.IndexFunc(chain, func(l string) bool {
+		j := slices.IndexFunc(rows, func(e domain.Entry) bool { return e.Locale == l })
+		if j >= 0 {
+			e = rows[j]
+		}
+		return j >= 0
+	})
 	if i < 0 {
 		return domain.Entry{}, errNotLocalized(r.UID, r.Locale)
 	}
-	var e domain.Entry
 	if r.Version > 0 {
-		e, err = entryVersion(ctx, c, r.APIKey, r.UID, chain[i], r.Version)
-	} else {
-		e, err = entryRow(ctx, c, r.APIKey, r.UID, chain[i])
-	}
-	if err != nil {
-		return e, err
+		if e, err = entryVersion(ctx, c, r.APIKey, r.UID, chain[i], r.Version); err != nil {
+			return e, err
+		}
 	}
 	e.Data = domain.ProjectData(fields, e.Data)
 	return e, nil
+}
+
+// entryRows reads the current content of every locale of an entry in one
+// statement (a read needs them all to pick its locale or fallback).
+func entryRows(ctx context.Context, c conn, apiKey, uid string) ([]domain.Entry, error) {
+	rows, err := c.query(ctx, `SELECT `+entryCols+` FROM entries WHERE api_key = ? AND uid = ? ORDER BY locale`, apiKey, uid)
+	if err != nil {
+		return nil, fmt.Errorf("store: read entry %s: %w", uid, err)
+	}
+	defer rows.Close()
+	var out []domain.Entry
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }
 
 // EntryFilter selects one page of a content type's entries in a locale.
@@ -256,19 +296,30 @@ func (s *Store) Entries(ctx context.Context, f EntryFilter) ([]domain.Entry, int
 			return nil, 0, err
 		}
 	}
-	lf := ListFilter{Query: f.Query, Asc: f.Asc, Desc: f.Desc}
+	q, terms, termArgs := f.Query, "", []any(nil)
+	if len(chain) == 1 {
+		terms, termArgs, q = termFilter(f.Query, fields, f.APIKey, f.ContentType, f.Locale)
+	}
+	lf := ListFilter{Query: q, Asc: f.Asc, Desc: f.Desc}
 	rr := newRefResolver(ctx, c, readScope{apiKey: f.APIKey, chain: chain})
 	where, whereArgs, order, err := c.filter(lf, rr.resolver("e", fields), "e.updated_at DESC", "e.uid ASC")
 	if err != nil {
 		return nil, 0, err
 	}
 	from, fromArgs := entrySource(f.APIKey, f.ContentType, chain)
+	skip := f.Skip
+	if deepPage(f, chain) {
+		from, fromArgs = deepPageSource(f)
+		skip = 0
+	}
 	if len(chain) > 1 {
 		where = "e.fallback_rank = 1 AND (" + where + ")"
+	} else if terms != "" {
+		where, whereArgs = terms+" AND ("+where+")", append(termArgs, whereArgs...)
 	}
 	out := []domain.Entry{}
 	total, err := c.page(ctx, pageQuery{cols: prefixed("e.", entryCols), from: from, where: where,
-		args: append(fromArgs, whereArgs...), order: order, skip: f.Skip, limit: f.Limit, count: f.Count, countOnly: f.CountOnly},
+		args: append(fromArgs, whereArgs...), order: order, skip: skip, limit: f.Limit, count: f.Count, countOnly: f.CountOnly},
 		func(rows *sql.Rows) error {
 			e, err := scanEntry(rows)
 			e.Data = domain.ProjectData(fields, e.Data)
@@ -330,4 +381,24 @@ func (s *Store) EntryLocales(ctx context.Context, st domain.Stack, ctUID, uid st
 		out = append(out, LocaleStatus{Code: code, Localized: slices.Contains(have, code)})
 	}
 	return out, rows.Err()
+}
+
+// deepPageFrom is the skip from which a page in the default order is read
+// through deepPageSource.
+const deepPageFrom = 1000
+
+// deepPage reports whether f asks for a page far into a plain list: no
+// query, the default order, one locale, no count.
+func deepPage(f EntryFilter, chain []string) bool {
+	return f.Skip >= deepPageFrom && f.Query == nil && f.Asc == "" && f.Desc == "" && len(chain) == 1 && !f.Count && !f.CountOnly
+}
+
+// deepPageSource is the FROM of such a page: the uids of the page found
+// by walking the entries_page index alone (skip and limit applied there),
+// then only those rows read. Without it the engine read every skipped row.
+func deepPageSource(f EntryFilter) (string, []any) {
+	return `(SELECT x.* FROM entries x WHERE x.api_key = ? AND x.content_type_uid = ? AND x.locale = ? AND x.uid IN (
+		SELECT p.uid FROM entries p WHERE p.api_key = ? AND p.content_type_uid = ? AND p.locale = ?
+		ORDER BY p.updated_at DESC, p.uid ASC LIMIT ? OFFSET ?)) e`,
+		[]any{f.APIKey, f.ContentType, f.Locale, f.APIKey, f.ContentType, f.Locale, f.Limit, f.Skip}
 }

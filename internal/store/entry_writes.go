@@ -200,6 +200,9 @@ func copyNonLocalizable(ctx context.Context, c conn, fields []domain.Field, mast
 		if _, err := c.exec(ctx, `UPDATE entries SET data = ? WHERE api_key = ? AND uid = ? AND locale = ?`, string(data), e.APIKey, e.UID, l); err != nil {
 			return fmt.Errorf("store: copy non-localizable fields: %w", err)
 		}
+		if err := writeTerms(ctx, c, e, true); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -226,6 +229,9 @@ func writeEntry(ctx context.Context, c conn, e domain.Entry, insert bool) error 
 	}
 	if err != nil {
 		return fmt.Errorf("store: write entry %s: %w", e.UID, err)
+	}
+	if err := writeTerms(ctx, c, e, !insert); err != nil {
+		return err
 	}
 	if _, err := c.exec(ctx, `INSERT INTO entry_versions (`+entryCols+`) VALUES (`+placeholders(12)+`)`, args...); err != nil {
 		return fmt.Errorf("store: write version %d of entry %s: %w", e.Version, e.UID, err)
@@ -394,9 +400,9 @@ func (s *Store) UnlocalizeEntry(ctx context.Context, apiKey, ctUID, uid, locale,
 // deleteEntryRows deletes the rows of an entry: of one locale, or of all
 // when locale is empty, and where that content is published.
 func deleteEntryRows(ctx context.Context, c conn, apiKey, uid, locale string) error {
-	for _, t := range []string{"entry_versions", "entries", "entry_stages", "entry_assignments", "publish_approvals"} {
+	for _, t := range []string{"entry_versions", "entries", "entry_terms", "entry_stages", "entry_assignments", "publish_approvals"} {
 		col := "uid"
-		if t != "entry_versions" && t != "entries" {
+		if t != "entry_versions" && t != "entries" && t != "entry_terms" {
 			col = "entry_uid" // the workflow tables name the entry so
 		}
 		q, args := `DELETE FROM `+t+` WHERE api_key = ? AND `+col+` = ?`, []any{apiKey, uid}

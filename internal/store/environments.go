@@ -54,7 +54,11 @@ func (s *Store) Environments(ctx context.Context, apiKey string) ([]domain.Envir
 
 // Environment returns the environment named name (or with that uid).
 func (s *Store) Environment(ctx context.Context, apiKey, name string) (domain.Environment, error) {
-	return envByName(ctx, s.read(), apiKey, name)
+	c := s.read()
+	if v := viewOf(ctx, c, apiKey); v != nil {
+		return v.environment(ctx, c, name)
+	}
+	return envByName(ctx, c, apiKey, name)
 }
 
 func envByName(ctx context.Context, c conn, apiKey, name string) (domain.Environment, error) {

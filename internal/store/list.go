@@ -44,30 +44,33 @@ func (c conn) dynamic(q string) string {
 
 // page counts (when asked) and reads one page of q, calling scan for each
 // row. It returns the count, 0 when not asked.
+// The statements run on the list pool under the list timeout (lists.go).
 func (c conn) page(ctx context.Context, q pageQuery, scan func(*sql.Rows) error) (int, error) {
+	lc, ctx, cancel := c.forList(ctx)
+	defer cancel()
 	total := 0
 	if q.count || q.countOnly {
-		err := c.q.QueryRowContext(ctx, c.dynamic("SELECT COUNT(*) FROM "+q.from+" WHERE "+q.where), q.args...).Scan(&total)
+		err := lc.rowRaw(ctx, c.dynamic("SELECT COUNT(*) FROM "+q.from+" WHERE "+q.where), q.args...).Scan(&total)
 		if err != nil {
-			return 0, queryErr(err, "count")
+			return 0, c.listErr(ctx, queryErr(err, "count"))
 		}
 		if q.countOnly {
 			return total, nil
 		}
 	}
 	args := append(append([]any{}, q.args...), q.limit, q.skip)
-	rows, err := c.q.QueryContext(ctx, c.dynamic("SELECT "+q.cols+" FROM "+q.from+" WHERE "+q.where+" ORDER BY "+q.order+" LIMIT ? OFFSET ?"), args...)
+	rows, err := lc.queryRaw(ctx, c.dynamic("SELECT "+q.cols+" FROM "+q.from+" WHERE "+q.where+" ORDER BY "+q.order+" LIMIT ? OFFSET ?"), args...)
 	if err != nil {
-		return 0, queryErr(err, "list")
+		return 0, c.listErr(ctx, queryErr(err, "list"))
 	}
 	defer rows.Close()
 	for rows.Next() {
 		if err := scan(rows); err != nil {
-			return 0, fmt.Errorf("store: scan %s: %w", q.from, err)
+			return 0, c.listErr(ctx, fmt.Errorf("store: scan %s: %w", q.from, err))
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return 0, queryErr(err, "list")
+		return 0, c.listErr(ctx, queryErr(err, "list"))
 	}
 	return total, nil
 }

@@ -69,6 +69,23 @@ func localeByCode(ctx context.Context, c conn, apiKey, code string) (domain.Loca
 // localeFallbacks maps every locale of the stack but the master to its
 // fallback (the master when none is set).
 func localeFallbacks(ctx context.Context, c conn, apiKey, master string) (map[string]string, error) {
+	if v := viewOf(ctx, c, apiKey); v != nil {
+		all, err := v.localeMap(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string]string, len(all))
+		for code, fb := range all {
+			if code == master {
+				continue
+			}
+			if fb == "" {
+				fb = master
+			}
+			out[code] = fb
+		}
+		return out, nil
+	}
 	rows, err := c.query(ctx, `SELECT code, fallback_locale FROM locales WHERE api_key = ? AND code <> ?`, apiKey, master)
 	if err != nil {
 		return nil, fmt.Errorf("store: read locale fallbacks: %w", err)
@@ -91,6 +108,16 @@ func localeFallbacks(ctx context.Context, c conn, apiKey, master string) (map[st
 // checkLocale refuses a locale code that is not a language of the stack.
 func checkLocale(ctx context.Context, c conn, apiKey, code, master string) error {
 	if code == master {
+		return nil
+	}
+	if v := viewOf(ctx, c, apiKey); v != nil {
+		all, err := v.localeMap(ctx, c)
+		if err != nil {
+			return err
+		}
+		if _, ok := all[code]; !ok {
+			return domain.ErrInvalid("locale", fmt.Sprintf("%q is not a language of this stack.", code))
+		}
 		return nil
 	}
 	var n int
@@ -235,7 +262,7 @@ func (s *Store) DeleteLocale(ctx context.Context, st domain.Stack, code string, 
 		if len(users) > 0 {
 			return domain.ErrInvalid("code", "is the fallback of "+strings.Join(users, ", ")+"; change their fallback first.")
 		}
-		for _, t := range []string{"entry_versions", "entries", "locales"} {
+		for _, t := range []string{"entry_versions", "entries", "entry_terms", "locales"} {
 			col := "locale"
 			if t == "locales" {
 				col = "code"

@@ -52,7 +52,11 @@ func addStackMember(ctx context.Context, c conn, apiKey, userUID string, now tim
 
 // Stack returns the stack with apiKey; an unknown key is a 412.
 func (s *Store) Stack(ctx context.Context, apiKey string) (domain.Stack, error) {
-	return stackByKey(ctx, s.read(), apiKey)
+	c := s.read()
+	if v := viewOf(ctx, c, apiKey); v != nil {
+		return v.Stack, nil
+	}
+	return stackByKey(ctx, c, apiKey)
 }
 
 func stackByKey(ctx context.Context, c conn, apiKey string) (domain.Stack, error) {
@@ -77,26 +81,26 @@ type Access struct {
 // StackAccess returns userUID's membership and roles on apiKey.
 func (s *Store) StackAccess(ctx context.Context, apiKey, userUID string) (Access, error) {
 	var a Access
-	var n int
-	c := s.read()
-	if err := c.row(ctx, `SELECT COUNT(*) FROM stack_members WHERE api_key = ? AND user_uid = ?`, apiKey, userUID).Scan(&n); err != nil {
-		return a, fmt.Errorf("store: stack membership: %w", err)
-	}
-	a.Member = n > 0
-	if !a.Member {
-		return a, nil
-	}
-	rows, err := c.query(ctx, `SELECT r.uid, r.builtin, r.rules FROM member_roles m JOIN roles r ON r.uid = m.role_uid
-		WHERE m.api_key = ? AND m.user_uid = ? ORDER BY r.uid`, apiKey, userUID)
+	// One statement: the membership row (none for an outsider) joined with
+	// the member's roles (a member without roles gives one row of nulls).
+	rows, err := s.read().query(ctx, `SELECT r.uid, r.builtin, r.rules FROM stack_members s
+		LEFT JOIN member_roles m ON m.api_key = s.api_key AND m.user_uid = s.user_uid
+		LEFT JOIN roles r ON r.uid = m.role_uid
+		WHERE s.api_key = ? AND s.user_uid = ? ORDER BY r.uid`, apiKey, userUID)
 	if err != nil {
 		return a, fmt.Errorf("store: member roles: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var uid, b, rules string
-		if err := rows.Scan(&uid, &b, &rules); err != nil {
+		a.Member = true
+		var uidN, bN, rulesN sql.NullString
+		if err := rows.Scan(&uidN, &bN, &rulesN); err != nil {
 			return a, fmt.Errorf("store: scan member role: %w", err)
 		}
+		if !uidN.Valid {
+			continue // a member without roles
+		}
+		uid, b, rules := uidN.String, bN.String, rulesN.String
 		a.RoleUIDs = append(a.RoleUIDs, uid)
 		if b != "" {
 			a.Builtins = append(a.Builtins, domain.Builtin(b))

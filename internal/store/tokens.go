@@ -151,6 +151,11 @@ func (s *Store) RotateManagementToken(ctx context.Context, apiKey, uid, newHash 
 // ManagementTokenBySecret returns the token one of whose live secrets
 // hashes to hash: one indexed lookup. An unknown or retired secret is a 401.
 func (s *Store) ManagementTokenBySecret(ctx context.Context, hash string, now time.Time) (domain.ManagementToken, error) {
+	if v := ViewFrom(ctx); v != nil {
+		if t, ok, err := v.managementToken(ctx, s.read(), hash, now); ok || err != nil {
+			return t, err
+		}
+	}
 	t, err := scanMT(s.read().row(ctx, `SELECT `+prefixed("t.", mtCols)+` FROM token_secrets s
 		JOIN management_tokens t ON t.uid = s.token_uid
 		WHERE s.hash = ? AND (s.expires_at = 0 OR s.expires_at > ?)`, hash, ms(now)))
@@ -161,6 +166,21 @@ func (s *Store) ManagementTokenBySecret(ctx context.Context, hash string, now ti
 		return t, fmt.Errorf("store: find management token by secret: %w", err)
 	}
 	return t, nil
+}
+
+// mtBySecretHash reads the token whose secret has hash, and when that
+// secret expires (0: never); an unknown hash is a 401.
+func mtBySecretHash(ctx context.Context, c conn, hash string) (domain.ManagementToken, int64, error) {
+	var exp int64
+	t, err := scanMT(scanWith{c.row(ctx, `SELECT `+prefixed("t.", mtCols)+`, s.expires_at FROM token_secrets s
+		JOIN management_tokens t ON t.uid = s.token_uid WHERE s.hash = ?`, hash), []any{&exp}})
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, 0, domain.ErrUnauthorized("authorization")
+	}
+	if err != nil {
+		return t, 0, fmt.Errorf("store: find management token by secret: %w", err)
+	}
+	return t, exp, nil
 }
 
 // TouchManagementToken records when a token was last used.

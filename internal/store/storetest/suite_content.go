@@ -30,6 +30,11 @@ func RunContent(t *testing.T, e Engine) {
 		{"ConcurrentEntryUpdates", testConcurrentEntryUpdates},
 		{"Localization", testLocalization},
 		{"QueryTable", testQueryTable},
+		{"CreateEntries", testCreateEntries},
+		{"PruneAudit", testPruneAudit},
+		{"ListTimeout", testListTimeout},
+		{"EntryTerms", testEntryTerms},
+		{"DeepPage", testDeepPage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
