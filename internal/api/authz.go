@@ -194,7 +194,7 @@ func (a *API) resolveStack(r *http.Request, apiKey string, rc *reqCtx) error {
 	if !acc.Member {
 		return domain.ErrStackUnknown()
 	}
-	if err := a.checkStrictSSO(r, st, rc); err != nil {
+	if err := checkStrictSSO(st, acc, rc); err != nil {
 		return err
 	}
 	rc.principal.IsOwner = st.OwnerUID == rc.user.UID
