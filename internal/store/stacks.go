@@ -71,8 +71,8 @@ type Access struct {
 	Member    bool
 	SSOStrict bool // the stack's organization has strict SSO and the user does not own it
 	Builtins  []domain.Builtin
-	Rules    []domain.Rule // the rules of the user's custom roles
-	RoleUIDs []string
+	Rules     []domain.Rule // the rules of the user's custom roles
+	RoleUIDs  []string
 }
 
 // StackAccess returns userUID's membership and roles on apiKey.
