@@ -79,7 +79,10 @@ func (a *API) authorize(r *http.Request, rt route) (*reqCtx, error) {
 		return nil, domain.ErrForbidden()
 	}
 	if rt.stack == needOrg {
-		return rc, a.authorizeOrg(r, rt, rc)
+		if err := a.authorizeOrg(r, rt, rc); err != nil {
+			return nil, err
+		}
+		return rc, nil
 	}
 	if rc.stack == nil {
 		return rc, nil
