@@ -42,6 +42,10 @@ type Deps struct {
 	Images *images.Service
 	// TrustedProxies are the peers whose X-Forwarded-For is believed (clientIP).
 	TrustedProxies []netip.Prefix
+
+	ConsoleIdle     time.Duration // a console session ends after this long unused; 0 = DefaultConsoleIdle
+	ConsoleLifetime time.Duration // and this long after sign-in at the latest; 0 = DefaultConsoleLifetime
+	SSOClient       *http.Client  // talks to identity providers; nil = a client with a 10 s timeout
 }
 
 // DefaultMaxUpload is the largest asset file accepted when Deps.MaxUpload is 0.
@@ -55,6 +59,7 @@ type API struct {
 	activity activity     // progress lines of long runs (progress.go)
 	openapi  []byte       // this listener's OpenAPI document (openapi.go)
 	gql      *schemaCache // GraphQL schemas of recently queried stacks (cda_graphql.go)
+	oidc     providers
 }
 
 // New returns the CMA handler.

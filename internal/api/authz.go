@@ -12,12 +12,19 @@ import (
 
 // reqCtx is what authorization learned about a request.
 type reqCtx struct {
-	user      *domain.User            // the authtoken's user
-	authtoken string                  // the raw authtoken, echoed on GET /v3/user
-	token     *domain.ManagementToken // the management token
-	stack     *domain.Stack           // the stack named by api_key, for stack routes
-	principal domain.Principal
+	user        *domain.User            // the user of the authtoken or console session
+	authtoken   string                  // the raw authtoken, echoed on GET /v3/user; "" for a console session
+	sessionHash string                  // hash of the authtoken or console session secret
+	csrf        string                  // the console session's CSRF token; "" for other credentials
+	ssoOrg      string                  // the organization whose SSO opened the console session
+	token       *domain.ManagementToken // the management token
+	stack       *domain.Stack           // the stack named by api_key, for stack routes
+	principal   domain.Principal
 }
+
+// console reports whether the request is authenticated by a console
+// session cookie.
+func (rc *reqCtx) console() bool { return rc != nil && rc.csrf != "" }
 
 // serve turns a route into an http.Handler: authorize, then run the handler.
 func (a *API) serve(rt route) http.Handler {
@@ -102,6 +109,12 @@ func (a *API) authorize(r *http.Request, rt route) (*reqCtx, error) {
 	if !rt.creds.Has(rc.principal.Kind) {
 		return nil, domain.ErrForbidden()
 	}
+	if rt.stack == needOrg {
+		if err := a.authorizeOrg(r, rt, rc); err != nil {
+			return nil, err
+		}
+		return rc, nil
+	}
 	if rc.stack == nil {
 		return rc, nil
 	}
@@ -117,19 +130,24 @@ func (a *API) authorize(r *http.Request, rt route) (*reqCtx, error) {
 }
 
 // authenticate identifies the credential. An authtoken wins when a client
-// sends both it and an authorization header (the official clients never do).
+// sends both it and an authorization header (the official clients never do);
+// either header wins over the console's session cookie, which API clients
+// never send.
 func (a *API) authenticate(r *http.Request, rc *reqCtx) error {
 	if tok := r.Header.Get("authtoken"); tok != "" {
 		u, err := a.Auth.Authenticate(r.Context(), tok)
 		if err != nil {
 			return err
 		}
-		rc.user, rc.authtoken = &u, tok
+		rc.user, rc.authtoken, rc.sessionHash = &u, tok, auth.HashToken(tok)
 		rc.principal = domain.Principal{Kind: domain.CredUser, UserUID: u.UID}
 		return nil
 	}
 	if secret := managementSecret(r); secret != "" {
 		return a.authenticateToken(r, secret, rc)
+	}
+	if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+		return a.authenticateConsole(r, c.Value, rc)
 	}
 	if r.Header.Get("access_token") != "" {
 		return domain.ErrUnauthorized("access_token") // delivery tokens work on the CDA only
@@ -169,6 +187,21 @@ func (a *API) authenticateToken(r *http.Request, secret string, rc *reqCtx) erro
 	return nil
 }
 
+// authorizeOrg decides a route on the organization named by {org_uid}
+// (only user credentials reach it): an organization the caller does not
+// belong to is not found (422, as GET /v3/organizations/{org_uid} answers),
+// and the caller's role there must allow the permission (403).
+func (a *API) authorizeOrg(r *http.Request, rt route, rc *reqCtx) error {
+	m, err := a.Store.UserOrg(r.Context(), rc.user.UID, r.PathValue("org_uid"))
+	if err != nil {
+		return err
+	}
+	if !domain.DecideOrg(m.Role, rt.perm) {
+		return domain.ErrForbidden()
+	}
+	return nil
+}
+
 // resolveStack finds the stack and the caller's place in it. An unknown
 // key and a stack the user is not a member of get the same 412, so an
 // outsider cannot tell that a stack exists; a management token presented
@@ -194,6 +227,9 @@ func (a *API) resolveStack(r *http.Request, apiKey string, rc *reqCtx) error {
 	}
 	if !acc.Member {
 		return domain.ErrStackUnknown()
+	}
+	if err := checkStrictSSO(st, acc, rc); err != nil {
+		return err
 	}
 	rc.principal.IsOwner = st.OwnerUID == rc.user.UID
 	rc.principal.Builtins = acc.Builtins

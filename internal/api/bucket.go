@@ -96,6 +96,15 @@ func (l *limiters) take(key string, perSec float64, burst int, now time.Time) (o
 	return l.bucket(key, perSec, burst, now).take(now)
 }
 
+// has reports whether key's bucket holds a token at now, spending none.
+func (l *limiters) has(key string, perSec float64, burst int, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.bucket(key, perSec, burst, now)
+	b.advance(now)
+	return b.tokens >= 1
+}
+
 // refund gives back a token taken from key's bucket (if it is still kept).
 func (l *limiters) refund(key string, now time.Time) {
 	l.mu.Lock()

@@ -28,6 +28,7 @@ func TestCDAIncludeQueryCount(t *testing.T) {
 		}
 		list := "/v3/content_types/article/entries?include_count=true&query=%7B%22title%22%3A%7B%22%24regex%22%3A%22%5ELoad%22%7D%7D"
 		include := "&include[]=author&include[]=author.books&include[]=details.editor"
+		count(list+"&limit=10", 10) // warms the stack's cached view, which the first request loads
 		plain10, plain100 := count(list+"&limit=10", 10), count(list+"&limit=100", 100)
 		inc10, inc100 := count(list+include+"&limit=10", 10), count(list+include+"&limit=100", 100)
 		t.Logf("CDA list with include_count, %s: %d queries for 10 or 100 entries; with include[] (2 levels): %d for 10, %d for 100",
@@ -35,7 +36,7 @@ func TestCDAIncludeQueryCount(t *testing.T) {
 		if plain10 != plain100 || inc10 != inc100 {
 			t.Errorf("query count grows with the page: plain %d → %d, include %d → %d", plain10, plain100, inc10, inc100)
 		}
-		// 3 to authorize, 1 schema, 2 to count and list, then include: 1
+		// With the stack's view cached: 1 to authorize, 2 to count and list, then include: 1
 		// schema of the roots, per level 1 read and 1 schema, 1 assets.
 		if inc100 > 12 {
 			t.Errorf("a list of 100 with include[] takes %d queries, want at most 12", inc100)

@@ -44,6 +44,7 @@ type oaParam struct {
 // Security scheme names, one per credential kind.
 const (
 	schemeAuthtoken  = "authtoken"
+	schemeConsole    = "console_session" // the web console's cookie: the same credential kind as an authtoken
 	schemeManagement = "management_token"
 	schemeDelivery   = "delivery_token"
 )
@@ -123,6 +124,9 @@ func cmaOperation(rt route) *oaOp {
 	case optionalStack:
 		op.Stack, op.Parameters = "optional", stackParams(false)
 		codes = append(codes, "412")
+	case needOrg:
+		op.Stack = "organization" // the path's organization; a caller outside it gets 422
+		codes = append(codes, "422")
 	default:
 		op.Stack = "none"
 	}
@@ -135,7 +139,7 @@ func cmaOperation(rt route) *oaOp {
 func security(k domain.CredKind) []map[string][]string {
 	out := []map[string][]string{}
 	if k.Has(domain.CredUser) {
-		out = append(out, map[string][]string{schemeAuthtoken: {}})
+		out = append(out, map[string][]string{schemeAuthtoken: {}}, map[string][]string{schemeConsole: {}})
 	}
 	if k.Has(domain.CredManagement) {
 		out = append(out, map[string][]string{schemeManagement: {}})
@@ -166,8 +170,13 @@ func pathParams(path string) []oaParam {
 var nonWord = regexp.MustCompile(`[^a-zA-Z0-9]+`)
 
 // operationID is unique per method and path: "get_v3_content_types_content_type_uid".
+// A trailing wildcard reads "_any" and the root path "root".
 func operationID(method, path string) string {
-	return strings.ToLower(method) + "_" + strings.Trim(nonWord.ReplaceAllString(path, "_"), "_")
+	name := strings.Trim(nonWord.ReplaceAllString(strings.ReplaceAll(path, "*", "any"), "_"), "_")
+	if name == "" {
+		name = "root"
+	}
+	return strings.ToLower(method) + "_" + name
 }
 
 func strSchema() map[string]any { return map[string]any{"type": "string"} }
@@ -195,7 +204,9 @@ func components() map[string]map[string]any {
 	}
 	return map[string]map[string]any{
 		"securitySchemes": {
-			schemeAuthtoken:  header("authtoken", "a user session's authtoken, from POST /v3/user-session"),
+			schemeAuthtoken: header("authtoken", "a user session's authtoken, from POST /v3/user-session"),
+			schemeConsole: map[string]any{"type": "apiKey", "in": "cookie", "name": "stackd_session",
+				"description": "the web console's session cookie, from POST /v3/user-session?session=cookie: same-origin requests only, writes need the X-CSRF-Token header"},
 			schemeManagement: header("authorization", "a stack management token (optionally prefixed with Bearer)"),
 			schemeDelivery:   header("access_token", "a delivery token (CDA only)"),
 		},

@@ -13,6 +13,7 @@ const (
 	noStack       stackMode = iota // not stack-scoped
 	needStack                      // api_key required
 	optionalStack                  // stack-scoped only when api_key is sent (GET /v3/stacks)
+	needOrg                        // acts on the organization named by {org_uid}; the caller's role there decides (domain.DecideOrg)
 )
 
 // handlerFunc is a route's handler. It returns an error instead of writing
@@ -30,6 +31,9 @@ type route struct {
 	h      handlerFunc
 }
 
+// The credential kinds of the route tables. "user" is an authtoken or the
+// web console's session cookie: the two are one kind with the same rights
+// (the cookie adds its same-origin and CSRF checks in authenticate).
 const (
 	anyone     = domain.CredNone
 	user       = domain.CredUser
@@ -47,7 +51,7 @@ func perm(m domain.Module, a domain.Action) domain.Permission {
 func (a *API) routeTable() []route {
 	var all []route
 	for _, group := range [][]route{a.coreRoutes(), a.tokenRoutes(), a.branchRoutes(), a.contentRoutes(), a.publishRoutes(), a.assetRoutes(),
-		a.workflowRoutes(), a.extraRoutes()} {
+		a.workflowRoutes(), a.extraRoutes(), a.ssoRoutes()} {
 		all = append(all, group...)
 	}
 	return all
@@ -59,8 +63,12 @@ func (a *API) coreRoutes() []route {
 	return []route{
 		{"POST", "/v3/user-session", anyone, noStack, perm(domain.ModUserSession, domain.ActCreate), a.login},
 		{"DELETE", "/v3/user-session", user, noStack, perm(domain.ModUserSession, domain.ActDelete), a.logout},
+		{"DELETE", "/v3/user-sessions", user, noStack, perm(domain.ModUserSession, domain.ActDelete), a.logoutEverywhere},
 		{"GET", "/v3/user", user, noStack, perm(domain.ModUser, domain.ActRead), a.getUser},
 		{"PUT", "/v3/user", user, noStack, perm(domain.ModUser, domain.ActUpdate), a.updateUser},
+		{"POST", "/v3/user/two_factor", user, noStack, perm(domain.ModUser, domain.ActUpdate), a.startTFA},
+		{"POST", "/v3/user/two_factor/confirm", user, noStack, perm(domain.ModUser, domain.ActUpdate), a.confirmTFA},
+		{"DELETE", "/v3/user/two_factor", user, noStack, perm(domain.ModUser, domain.ActUpdate), a.disableTFA},
 
 		{"GET", "/v3/organizations", user, noStack, perm(domain.ModOrganization, domain.ActRead), a.listOrgs},
 		{"GET", "/v3/organizations/{org_uid}", user, noStack, perm(domain.ModOrganization, domain.ActRead), a.getOrg},
@@ -86,6 +94,7 @@ type RouteDecl struct {
 	Method, Path string
 	Creds        domain.CredKind
 	Stack        bool // acts on the stack named by api_key (always or when sent)
+	Org          bool // acts on the organization named by {org_uid}
 	Perm         domain.Permission
 }
 
@@ -93,7 +102,8 @@ type RouteDecl struct {
 func Routes() []RouteDecl {
 	var out []RouteDecl
 	for _, rt := range (&API{}).routeTable() {
-		out = append(out, RouteDecl{Method: rt.method, Path: rt.path, Creds: rt.creds, Stack: rt.stack != noStack, Perm: rt.perm})
+		out = append(out, RouteDecl{Method: rt.method, Path: rt.path, Creds: rt.creds, Stack: rt.stack == needStack || rt.stack == optionalStack,
+			Org: rt.stack == needOrg, Perm: rt.perm})
 	}
 	return out
 }

@@ -12,10 +12,25 @@ import (
 type LoginStore interface {
 	UserByEmail(ctx context.Context, email string) (domain.User, error)
 	UpdateUser(ctx context.Context, uid string, fn func(u *domain.User) error) (domain.User, error)
-	SettleLogin(ctx context.Context, uid, tokenHash string, now time.Time, max int,
+	SettleLogin(ctx context.Context, uid string, sess domain.Session, max int,
 		decide func(u *domain.User) (bool, error)) (domain.User, bool, error)
+	StartSession(ctx context.Context, sess domain.Session, max int) error
 	UserBySession(ctx context.Context, tokenHash string) (domain.User, error)
+	SSORequired(ctx context.Context, userUID string) (bool, error)
 }
+
+// SessionSpec says what a successful sign-in opens: an authtoken, or a
+// console session with its idle and absolute lifetimes.
+type SessionSpec struct {
+	Kind     string // domain.SessionAPI or domain.SessionConsole
+	SSOOrg   string // the organization whose SSO signed the user in; "" = password
+	Idle     time.Duration
+	Lifetime time.Duration
+}
+
+// APISession is the spec of an API login: an authtoken that never expires
+// by itself (Contentstack's behaviour).
+var APISession = SessionSpec{Kind: domain.SessionAPI}
 
 // Authenticator logs users in and recognises their authtokens.
 type Authenticator struct {
@@ -43,14 +58,21 @@ const DefaultReservationTTL = time.Minute
 // (domain.User.ReserveLogin): the check starts only after a reservation on
 // the user row and is settled under the row's lock.
 func (a *Authenticator) Login(ctx context.Context, email, password, code string) (domain.User, string, error) {
-	u, token, err := a.login(ctx, email, password, code)
+	return a.LoginAs(ctx, email, password, code, APISession)
+}
+
+// LoginAs is Login opening the session spec describes (the console's
+// cookie session, or an authtoken): the same lockout, 2FA, strict-SSO
+// refusal and session cap apply to both kinds.
+func (a *Authenticator) LoginAs(ctx context.Context, email, password, code string, spec SessionSpec) (domain.User, string, error) {
+	u, token, err := a.login(ctx, email, password, code, spec)
 	if a.Observer != nil {
 		a.Observer.LoginAttempt(loginOutcome(err))
 	}
 	return u, token, err
 }
 
-func (a *Authenticator) login(ctx context.Context, email, password, code string) (domain.User, string, error) {
+func (a *Authenticator) login(ctx context.Context, email, password, code string, spec SessionSpec) (domain.User, string, error) {
 	now := a.Now()
 	email, err := domain.NormalizeEmail(email)
 	if err != nil || password == "" {
@@ -77,7 +99,7 @@ func (a *Authenticator) login(ctx context.Context, email, password, code string)
 		a.release(ctx, u.UID)
 		return domain.User{}, "", err
 	}
-	return a.settle(ctx, u.UID, ok, step, fp, now)
+	return a.settle(ctx, u.UID, ok, step, fp, now, spec)
 }
 
 // reserve takes a slot for one password check on the user row. A retry of
@@ -112,6 +134,11 @@ func (a *Authenticator) check(ctx context.Context, u domain.User, password, code
 	if err != nil {
 		return 0, false, fmt.Errorf("auth: verify password of %s: %w", u.UID, err)
 	}
+	if ok {
+		if err := a.refuseStrict(ctx, u); err != nil {
+			return 0, false, err
+		}
+	}
 	if !ok || !u.TFAEnabled {
 		return 0, ok, nil
 	}
@@ -129,10 +156,10 @@ func (a *Authenticator) check(ctx context.Context, u domain.User, password, code
 // settle records the outcome under the row's lock: a failure counts (and
 // may lock); a success (a new TOTP step, if any) creates the session and
 // clears the failures, unless attempts settled meanwhile locked the account.
-func (a *Authenticator) settle(ctx context.Context, uid string, ok bool, step int64, fp string, now time.Time) (domain.User, string, error) {
-	token := NewAuthtoken()
+func (a *Authenticator) settle(ctx context.Context, uid string, ok bool, step int64, fp string, now time.Time, spec SessionSpec) (domain.User, string, error) {
+	sess, token := newSession(uid, spec, now)
 	locked := false
-	u, in, err := a.Store.SettleLogin(context.WithoutCancel(ctx), uid, HashToken(token), now, a.MaxSessions, func(u *domain.User) (bool, error) {
+	u, in, err := a.Store.SettleLogin(context.WithoutCancel(ctx), uid, sess, a.MaxSessions, func(u *domain.User) (bool, error) {
 		locked = false // the settlement may run again after a conflict
 		u.ReleaseLogin(now)
 		if ok && u.TFAEnabled && step <= u.TFALastStep {
@@ -164,6 +191,48 @@ func (a *Authenticator) settle(ctx context.Context, uid string, ok bool, step in
 		return domain.User{}, "", failureError(u, now)
 	}
 	return u, token, nil
+}
+
+// refuseStrict refuses a correct password of a user whom strict SSO keeps
+// from password logins (checked before the TOTP step, so no code is asked
+// for a login that cannot succeed). The reservation is released; it
+// counts as no failure.
+func (a *Authenticator) refuseStrict(ctx context.Context, u domain.User) error {
+	ssoOnly, err := a.Store.SSORequired(ctx, u.UID)
+	if err != nil {
+		return err
+	}
+	if ssoOnly {
+		return domain.ErrSSORequired()
+	}
+	return nil
+}
+
+// newSession is the session spec opens for user uid at now, and its
+// secret: an authtoken, or a console cookie's value.
+func newSession(uid string, spec SessionSpec, now time.Time) (domain.Session, string) {
+	sess := domain.Session{UserUID: uid, Kind: spec.Kind, SSOOrg: spec.SSOOrg, CreatedAt: now}
+	if sess.Kind == "" {
+		sess.Kind = domain.SessionAPI
+	}
+	secret := NewAuthtoken()
+	if spec.Kind == domain.SessionConsole {
+		secret = NewConsoleSecret()
+		sess.IdleUntil, sess.ExpiresAt = now.Add(spec.Idle), now.Add(spec.Lifetime)
+	}
+	sess.TokenHash = HashToken(secret)
+	return sess, secret
+}
+
+// OpenSession starts a session of u as spec says and returns its secret.
+// It checks no credential: the caller has (an identity provider's ID
+// token for an SSO sign-in).
+func (a *Authenticator) OpenSession(ctx context.Context, u domain.User, spec SessionSpec) (string, error) {
+	sess, secret := newSession(u.UID, spec, a.Now())
+	if err := a.Store.StartSession(ctx, sess, a.MaxSessions); err != nil {
+		return "", err
+	}
+	return secret, nil
 }
 
 // release gives back a reservation whose check did not finish (a busy

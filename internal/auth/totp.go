@@ -1,8 +1,10 @@
 package auth
 
 import (
+	"bytes"
 	"crypto/subtle"
 	"fmt"
+	"image/png"
 	"time"
 
 	"github.com/pquerna/otp"
@@ -46,4 +48,23 @@ func MatchTOTP(secret, code string, t time.Time) (step int64, ok bool) {
 func CheckTOTP(secret, code string, t time.Time) bool {
 	_, ok := MatchTOTP(secret, code, t)
 	return ok
+}
+
+// TOTPQRCode renders an otpauth:// URL as a QR code PNG of size×size
+// pixels, for an authenticator app's camera (pquerna/otp draws it with
+// boombuler/barcode).
+func TOTPQRCode(url string, size int) ([]byte, error) {
+	key, err := otp.NewKeyFromURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("auth: read otpauth url: %w", err)
+	}
+	img, err := key.Image(size, size)
+	if err != nil {
+		return nil, fmt.Errorf("auth: draw totp qr code: %w", err)
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return nil, fmt.Errorf("auth: encode totp qr code: %w", err)
+	}
+	return buf.Bytes(), nil
 }

@@ -42,6 +42,7 @@ commands:
   org add               add an organization owned by an existing user
   backup                write an archive of a SQLite stackd (while it runs)
   restore               unpack a backup archive into an empty data folder
+  org sso               set (or --disable) an organization's OpenID Connect single sign-on
   version               print the version
 
 Every flag can also be set as STACKD_<FLAG> (upper case, dashes as underscores).
@@ -104,6 +105,8 @@ func run(ctx context.Context, env Env) error {
 		return backupCmd(ctx, env, rest)
 	case "restore":
 		return restoreCmd(ctx, env, rest)
+	case "org sso":
+		return orgSSO(ctx, env, rest)
 	case "version", "--version", "-v":
 		fmt.Fprintln(env.Stdout, "stackd", Version)
 		return nil

@@ -40,6 +40,8 @@ func serve(ctx context.Context, env Env, args []string) error {
 	memLimit := f.str("memory-limit", "auto", "Go soft memory limit: auto (hash memory + 64 MiB), off, or a size such as 512MiB")
 	auditDays := f.str("audit-retention-days", "90", "days audit items are kept (0 = forever)")
 	listTimeout := f.str("list-timeout", "5s", "longest time one list query may run (0 = no limit)")
+	consoleIdle := f.str("console-idle-timeout", "30m", "a web console session ends after this long without a request")
+	consoleLife := f.str("console-session-lifetime", "12h", "a web console session ends this long after sign-in at the latest")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -50,6 +52,10 @@ func serve(ctx context.Context, env Env, args []string) error {
 	drain, err := time.ParseDuration(*drainDelay)
 	if err != nil || drain < 0 {
 		return fmt.Errorf("--drain-delay must be a non-negative duration such as 5s, not %q", *drainDelay)
+	}
+	idle, life, err := consoleTimes(*consoleIdle, *consoleLife)
+	if err != nil {
+		return err
 	}
 	limit, err := strconv.ParseInt(*bodyLimit, 10, 64)
 	if err != nil || limit <= 0 {
@@ -110,12 +116,27 @@ func serve(ctx context.Context, env Env, args []string) error {
 		ImageCacheSize:  cacheSize,
 		HashConcurrency: nHash, TrustedProxies: trusted,
 		AuditRetentionDays: retention, ListTimeout: lt,
+		ConsoleIdle: idle, ConsoleLifetime: life,
 	})
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
 	return srv.Run(ctx)
+}
+
+// consoleTimes reads the console session lifetimes: positive durations,
+// the idle timeout no longer than the lifetime.
+func consoleTimes(idle, life string) (time.Duration, time.Duration, error) {
+	i, err1 := time.ParseDuration(idle)
+	l, err2 := time.ParseDuration(life)
+	if err1 != nil || err2 != nil || i <= 0 || l <= 0 {
+		return 0, 0, fmt.Errorf("--console-idle-timeout and --console-session-lifetime must be positive durations such as 30m or 12h")
+	}
+	if i > l {
+		return 0, 0, fmt.Errorf("--console-idle-timeout (%s) must not be longer than --console-session-lifetime (%s)", i, l)
+	}
+	return i, l, nil
 }
 
 func migrate(ctx context.Context, env Env, args []string) error {

@@ -16,11 +16,13 @@ import (
 	"net/netip"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/stackd/stackd/internal/api"
 	"github.com/stackd/stackd/internal/auth"
+	"github.com/stackd/stackd/internal/console"
 	"github.com/stackd/stackd/internal/domain"
 	"github.com/stackd/stackd/internal/files"
 	"github.com/stackd/stackd/internal/images"
@@ -43,9 +45,11 @@ type Config struct {
 	MaxUpload         int64   // bytes an asset file may have; 0 = api.DefaultMaxUpload
 	RateRead          float64 // per-organization GET requests per second; 0 = off
 	RateWrite         float64
-	Metrics           bool     // serve GET /metrics on the CMA listener
-	CORSOrigins       []string // origins the CMA allows cross-origin; empty = none
-	PprofAddr         string   // where net/http/pprof listens; "" = off
+	Metrics           bool          // serve GET /metrics on the CMA listener
+	CORSOrigins       []string      // origins the CMA allows cross-origin; empty = none
+	PprofAddr         string        // where net/http/pprof listens; "" = off
+	ConsoleIdle       time.Duration // console sessions end after this long unused; 0 = api.DefaultConsoleIdle
+	ConsoleLifetime   time.Duration // and this long after sign-in; 0 = api.DefaultConsoleLifetime
 	PasswordCost      auth.Params
 	StatementTimeout  time.Duration  // PostgreSQL statement_timeout of request queries; 0 = the server's own
 	SQLiteSynchronous string         // "full" (default) or "normal"
@@ -126,7 +130,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	deps := api.Deps{Store: core.Store, Auth: login, Hasher: core.Hasher, Box: core.Box,
 		Log: cfg.Logger, Now: cfg.Now, BodyLimit: cfg.BodyLimit, RateRead: cfg.RateRead, RateWrite: cfg.RateWrite,
 		Files: s.files, PublicURL: cfg.PublicURL, CDAPublicURL: cfg.CDAPublicURL, MaxUpload: cfg.MaxUpload, CORSOrigins: cfg.CORSOrigins,
-		Draining: s.draining.Load, TrustedProxies: cfg.TrustedProxies}
+		Draining: s.draining.Load, TrustedProxies: cfg.TrustedProxies,
+		ConsoleIdle: cfg.ConsoleIdle, ConsoleLifetime: cfg.ConsoleLifetime}
 	if deps.Images, err = imageService(cfg); err != nil {
 		s.Close()
 		return nil, err
@@ -219,6 +224,19 @@ func (s *Server) CMAAddr() string { return s.lnCMA.Addr().String() }
 // CDAAddr is the address the CDA listener is bound to.
 func (s *Server) CDAAddr() string { return s.lnCDA.Addr().String() }
 
+// ConsoleURL is where a browser finds the web console: under --public-url
+// when set, else on the CMA listener's address.
+func (s *Server) ConsoleURL() string {
+	if s.cfg.PublicURL != "" {
+		return strings.TrimRight(s.cfg.PublicURL, "/") + console.Prefix
+	}
+	scheme := "http"
+	if s.cfg.TLSCert != "" {
+		scheme = "https"
+	}
+	return scheme + "://" + s.CMAAddr() + console.Prefix
+}
+
 // Run serves until ctx ends, then drains: /readyz answers 503 at once,
 // requests are still served for DrainDelay (so load balancers polling
 // /readyz stop sending new ones), then the listeners close and in-flight
@@ -236,6 +254,9 @@ func (s *Server) Run(ctx context.Context) error {
 	s.servePprof(errc)
 	s.cfg.Logger.Info("stackd listening", "cma", s.CMAAddr(), "cda", s.CDAAddr(), "pprof", s.PprofAddr(),
 		"tls", s.cfg.TLSCert != "", "engine", s.store.Engine())
+	if s.cfg.Out != nil {
+		fmt.Fprintf(s.cfg.Out, "stackd: console at %s\n", s.ConsoleURL())
+	}
 	select {
 	case <-ctx.Done():
 	case err := <-errc:

@@ -72,18 +72,24 @@ func stackByKey(ctx context.Context, c conn, apiKey string) (domain.Stack, error
 
 // Access is what a user may be on a stack.
 type Access struct {
-	Member   bool
-	Builtins []domain.Builtin
-	Rules    []domain.Rule // the rules of the user's custom roles
-	RoleUIDs []string
+	Member    bool
+	SSOStrict bool // the stack's organization has strict SSO and the user does not own it
+	Builtins  []domain.Builtin
+	Rules     []domain.Rule // the rules of the user's custom roles
+	RoleUIDs  []string
 }
 
 // StackAccess returns userUID's membership and roles on apiKey.
 func (s *Store) StackAccess(ctx context.Context, apiKey, userUID string) (Access, error) {
 	var a Access
 	// One statement: the membership row (none for an outsider) joined with
-	// the member's roles (a member without roles gives one row of nulls).
-	rows, err := s.read().query(ctx, `SELECT r.uid, r.builtin, r.rules FROM stack_members s
+	// the member's roles (a member without roles gives one row of nulls)
+	// and whether strict SSO applies (internal/api/sso_policy.go; the
+	// organization's owner is exempt).
+	rows, err := s.read().query(ctx, `SELECT r.uid, r.builtin, r.rules,
+		CASE WHEN o.strict AND g.owner_uid <> s.user_uid THEN 1 ELSE 0 END
+		FROM stack_members s JOIN stacks st ON st.api_key = s.api_key JOIN organizations g ON g.uid = st.org_uid
+		LEFT JOIN org_sso o ON o.org_uid = st.org_uid
 		LEFT JOIN member_roles m ON m.api_key = s.api_key AND m.user_uid = s.user_uid
 		LEFT JOIN roles r ON r.uid = m.role_uid
 		WHERE s.api_key = ? AND s.user_uid = ? ORDER BY r.uid`, apiKey, userUID)
@@ -94,9 +100,11 @@ func (s *Store) StackAccess(ctx context.Context, apiKey, userUID string) (Access
 	for rows.Next() {
 		a.Member = true
 		var uidN, bN, rulesN sql.NullString
-		if err := rows.Scan(&uidN, &bN, &rulesN); err != nil {
+		var strict int
+		if err := rows.Scan(&uidN, &bN, &rulesN, &strict); err != nil {
 			return a, fmt.Errorf("store: scan member role: %w", err)
 		}
+		a.SSOStrict = strict > 0
 		if !uidN.Valid {
 			continue // a member without roles
 		}

@@ -27,6 +27,8 @@ func Run(t *testing.T, e Engine) {
 		{"SettleLogin", testSettleLogin},
 		{"LoginReservationsRace", testLoginReservationsRace},
 		{"SessionCapConcurrent", testSessionCapConcurrent},
+		{"ConsoleSessions", testConsoleSessions},
+		{"OrgSSO", testOrgSSO},
 		{"Stacks", testStacks},
 		{"Sharing", testSharing},
 		{"StackSeq", testStackSeq},

@@ -32,7 +32,7 @@ func testSettleLogin(t *testing.T, s *store.Store) {
 	}
 	for i, c := range cases {
 		hash := fmt.Sprintf("settle-%d", i)
-		got, ok, err := s.SettleLogin(ctx, u.UID, hash, t0, 20, c.decide)
+		got, ok, err := s.SettleLogin(ctx, u.UID, domain.Session{TokenHash: hash, UserUID: u.UID, Kind: domain.SessionAPI, CreatedAt: t0}, 20, c.decide)
 		if (err != nil) != c.wantErr || ok != (c.wantSession && !c.wantErr) {
 			t.Fatalf("%s: ok %v err %v", c.name, ok, err)
 		}
@@ -107,7 +107,8 @@ func testSessionCapConcurrent(t *testing.T, s *store.Store) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, _, err := s.SettleLogin(ctx, u.UID, fmt.Sprintf("cap-%02d", i), t0.Add(time.Duration(i)*time.Millisecond), max,
+			_, _, err := s.SettleLogin(ctx, u.UID, domain.Session{TokenHash: fmt.Sprintf("cap-%02d", i), UserUID: u.UID, Kind: domain.SessionAPI,
+				CreatedAt: t0.Add(time.Duration(i) * time.Millisecond)}, max,
 				func(u *domain.User) (bool, error) { return true, nil })
 			if err != nil {
 				t.Errorf("login %d: %v", i, err)
