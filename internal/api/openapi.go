@@ -167,8 +167,13 @@ func pathParams(path string) []oaParam {
 var nonWord = regexp.MustCompile(`[^a-zA-Z0-9]+`)
 
 // operationID is unique per method and path: "get_v3_content_types_content_type_uid".
+// A trailing wildcard reads "_any" and the root path "root".
 func operationID(method, path string) string {
-	return strings.ToLower(method) + "_" + strings.Trim(nonWord.ReplaceAllString(path, "_"), "_")
+	name := strings.Trim(nonWord.ReplaceAllString(strings.ReplaceAll(path, "*", "any"), "_"), "_")
+	if name == "" {
+		name = "root"
+	}
+	return strings.ToLower(method) + "_" + name
 }
 
 func strSchema() map[string]any { return map[string]any{"type": "string"} }

@@ -2,6 +2,8 @@ package api
 
 import (
 	"net/http"
+
+	"github.com/stackd/stackd/internal/console"
 )
 
 // listenerSet says on which listeners an operational route is served.
@@ -12,8 +14,8 @@ const (
 	onCDA
 )
 
-// opsRoute is a route beside the API tables: health, metrics and the
-// OpenAPI document. None takes a credential or acts on a stack, so none
+// opsRoute is a route beside the API tables: health, metrics, the
+// OpenAPI document and the web console's files. None takes a credential or acts on a stack, so none
 // goes through authorize, and none is part of the permission matrix. They
 // are declared here, and only here, so that the router and the OpenAPI
 // document are built from the same list.
@@ -31,6 +33,9 @@ func (a *API) opsRoutes() []opsRoute {
 	all := []opsRoute{
 		{"GET", "/healthz", onCMA, "Liveness: 200 while the database answers, 503 otherwise.", a.healthz},
 		{"GET", "/openapi.json", onCMA | onCDA, "This listener's OpenAPI 3 document, generated from its route tables.", a.serveOpenAPI},
+		{"GET", "/", onCMA, "Redirects (302) to the web console at /console/.", console.Redirect},
+		{"GET", "/console", onCMA, "Redirects (302) to /console/.", console.Redirect},
+		{"GET", "/console/*", onCMA, "The web console (docs/console.md): its embedded files, and index.html for every other path without a file extension.", console.Handler().ServeHTTP},
 	}
 	if a.Metrics != nil {
 		all = append(all, opsRoute{"GET", "/metrics", onCMA, "Prometheus metrics in the text exposition format (no credential; see docs/operations.md).", a.Metrics.ServeHTTP})

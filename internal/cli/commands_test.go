@@ -14,7 +14,7 @@ import (
 )
 
 // TestFirstStartAndAdminCommands: the first start prints a generated owner
-// password once; later starts print nothing and change nothing; the admin
+// password once; later starts print only the console's URL and change nothing; the admin
 // subcommands work and refuse bad input.
 func TestFirstStartAndAdminCommands(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "data")
@@ -39,7 +39,10 @@ func TestFirstStartAndAdminCommands(t *testing.T) {
 	if m == nil || !strings.Contains(first, "owner@stackd.local") {
 		t.Fatalf("first start printed %q", first)
 	}
-	if again := start(); again != "" {
+	if !regexp.MustCompile(`stackd: console at http://127\.0\.0\.1:\d+/console/\n`).MatchString(first) {
+		t.Errorf("first start does not print the console's URL: %q", first)
+	}
+	if again := start(); strings.Contains(again, "created") || strings.Contains(again, "password") {
 		t.Errorf("second start printed %q", again)
 	}
 

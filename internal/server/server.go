@@ -15,10 +15,12 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/stackd/stackd/internal/api"
 	"github.com/stackd/stackd/internal/auth"
+	"github.com/stackd/stackd/internal/console"
 	"github.com/stackd/stackd/internal/domain"
 	"github.com/stackd/stackd/internal/files"
 	"github.com/stackd/stackd/internal/jobs"
@@ -164,6 +166,19 @@ func (s *Server) CMAAddr() string { return s.lnCMA.Addr().String() }
 // CDAAddr is the address the CDA listener is bound to.
 func (s *Server) CDAAddr() string { return s.lnCDA.Addr().String() }
 
+// ConsoleURL is where a browser finds the web console: under --public-url
+// when set, else on the CMA listener's address.
+func (s *Server) ConsoleURL() string {
+	if s.cfg.PublicURL != "" {
+		return strings.TrimRight(s.cfg.PublicURL, "/") + console.Prefix
+	}
+	scheme := "http"
+	if s.cfg.TLSCert != "" {
+		scheme = "https"
+	}
+	return scheme + "://" + s.CMAAddr() + console.Prefix
+}
+
 // Run serves until ctx ends, then stops accepting, lets in-flight requests
 // finish (up to 30 s) and returns.
 func (s *Server) Run(ctx context.Context) error {
@@ -177,6 +192,9 @@ func (s *Server) Run(ctx context.Context) error {
 	s.servePprof(errc)
 	s.cfg.Logger.Info("stackd listening", "cma", s.CMAAddr(), "cda", s.CDAAddr(), "pprof", s.PprofAddr(),
 		"tls", s.cfg.TLSCert != "", "engine", s.store.Engine())
+	if s.cfg.Out != nil {
+		fmt.Fprintf(s.cfg.Out, "stackd: console at %s\n", s.ConsoleURL())
+	}
 	select {
 	case <-ctx.Done():
 	case err := <-errc:
