@@ -100,7 +100,7 @@ export function showErrors(scope, err) {
   clearErrors(scope);
   const general = scope.querySelector('[data-error-for="*"]');
   const rest = [];
-  const e = err instanceof ApiError ? err : new ApiError(0, { error_message: String(err && err.message || err) });
+  const e = err instanceof ApiError ? err : new ApiError(0, { error_message: String((err && err.message) || err), errors: err && err.errors });
   for (const [key, msgs] of Object.entries(e.errors || {})) {
     const text = [].concat(msgs).join(' ');
     const slot = findSlot(scope, key);
