@@ -34,6 +34,9 @@ type Deps struct {
 	Metrics     http.Handler    // serves GET /metrics on the CMA; nil = off (404)
 	Observer    RequestObserver // told about every request (metrics); nil = nobody
 	CORSOrigins []string        // origins the CMA allows cross-origin; empty = no CORS on the CMA
+
+	ConsoleIdle     time.Duration // a console session ends after this long unused; 0 = DefaultConsoleIdle
+	ConsoleLifetime time.Duration // and this long after sign-in at the latest; 0 = DefaultConsoleLifetime
 }
 
 // DefaultMaxUpload is the largest asset file accepted when Deps.MaxUpload is 0.

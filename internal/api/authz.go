@@ -12,12 +12,19 @@ import (
 
 // reqCtx is what authorization learned about a request.
 type reqCtx struct {
-	user      *domain.User            // the authtoken's user
-	authtoken string                  // the raw authtoken, echoed on GET /v3/user
-	token     *domain.ManagementToken // the management token
-	stack     *domain.Stack           // the stack named by api_key, for stack routes
-	principal domain.Principal
+	user        *domain.User            // the user of the authtoken or console session
+	authtoken   string                  // the raw authtoken, echoed on GET /v3/user; "" for a console session
+	sessionHash string                  // hash of the authtoken or console session secret
+	csrf        string                  // the console session's CSRF token; "" for other credentials
+	ssoOrg      string                  // the organization whose SSO opened the console session
+	token       *domain.ManagementToken // the management token
+	stack       *domain.Stack           // the stack named by api_key, for stack routes
+	principal   domain.Principal
 }
+
+// console reports whether the request is authenticated by a console
+// session cookie.
+func (rc *reqCtx) console() bool { return rc != nil && rc.csrf != "" }
 
 // serve turns a route into an http.Handler: authorize, then run the handler.
 func (a *API) serve(rt route) http.Handler {
@@ -86,19 +93,24 @@ func (a *API) authorize(r *http.Request, rt route) (*reqCtx, error) {
 }
 
 // authenticate identifies the credential. An authtoken wins when a client
-// sends both it and an authorization header (the official clients never do).
+// sends both it and an authorization header (the official clients never do);
+// either header wins over the console's session cookie, which API clients
+// never send.
 func (a *API) authenticate(r *http.Request, rc *reqCtx) error {
 	if tok := r.Header.Get("authtoken"); tok != "" {
 		u, err := a.Auth.Authenticate(r.Context(), tok)
 		if err != nil {
 			return err
 		}
-		rc.user, rc.authtoken = &u, tok
+		rc.user, rc.authtoken, rc.sessionHash = &u, tok, auth.HashToken(tok)
 		rc.principal = domain.Principal{Kind: domain.CredUser, UserUID: u.UID}
 		return nil
 	}
 	if secret := managementSecret(r); secret != "" {
 		return a.authenticateToken(r, secret, rc)
+	}
+	if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+		return a.authenticateConsole(r, c.Value, rc)
 	}
 	if r.Header.Get("access_token") != "" {
 		return domain.ErrUnauthorized("access_token") // delivery tokens work on the CDA only
@@ -163,6 +175,9 @@ func (a *API) resolveStack(r *http.Request, apiKey string, rc *reqCtx) error {
 	}
 	if !acc.Member {
 		return domain.ErrStackUnknown()
+	}
+	if err := a.checkStrictSSO(r, st, rc); err != nil {
+		return err
 	}
 	rc.principal.IsOwner = st.OwnerUID == rc.user.UID
 	rc.principal.Builtins = acc.Builtins

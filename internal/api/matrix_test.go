@@ -178,6 +178,14 @@ type cellRunner func(t *testing.T) (*store.Store, string)
 // TestPermissionMatrix runs every route with every principal on SQLite,
 // each cell on a fresh copy of one seeded template database.
 func TestPermissionMatrix(t *testing.T) {
+	vars, open := sqliteMatrixTemplate(t)
+	n := runMatrix(t, vars, open, matrixPrincipals)
+	t.Logf("permission matrix: %d cells checked on sqlite", n)
+}
+
+// sqliteMatrixTemplate seeds the matrix's template database on SQLite and
+// returns its variables and a function that opens a fresh copy of it.
+func sqliteMatrixTemplate(t *testing.T) (map[string]string, cellRunner) {
 	dir := t.TempDir()
 	st, err := store.Open(context.Background(), "", dir)
 	if err != nil {
@@ -201,8 +209,7 @@ func TestPermissionMatrix(t *testing.T) {
 		}
 		return s, cell
 	}
-	n := runMatrix(t, e.Vars, open, matrixPrincipals)
-	t.Logf("permission matrix: %d cells checked on sqlite", n)
+	return e.Vars, open
 }
 
 // TestPermissionMatrixPostgres runs a sample on PostgreSQL: every route

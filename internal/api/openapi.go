@@ -45,6 +45,7 @@ type oaParam struct {
 // Security scheme names, one per credential kind.
 const (
 	schemeAuthtoken  = "authtoken"
+	schemeConsole    = "console_session" // the web console's cookie: the same credential kind as an authtoken
 	schemeManagement = "management_token"
 	schemeDelivery   = "delivery_token"
 )
@@ -136,7 +137,7 @@ func cmaOperation(rt route) *oaOp {
 func security(k domain.CredKind) []map[string][]string {
 	out := []map[string][]string{}
 	if k.Has(domain.CredUser) {
-		out = append(out, map[string][]string{schemeAuthtoken: {}})
+		out = append(out, map[string][]string{schemeAuthtoken: {}}, map[string][]string{schemeConsole: {}})
 	}
 	if k.Has(domain.CredManagement) {
 		out = append(out, map[string][]string{schemeManagement: {}})
@@ -201,7 +202,9 @@ func components() map[string]map[string]any {
 	}
 	return map[string]map[string]any{
 		"securitySchemes": {
-			schemeAuthtoken:  header("authtoken", "a user session's authtoken, from POST /v3/user-session"),
+			schemeAuthtoken: header("authtoken", "a user session's authtoken, from POST /v3/user-session"),
+			schemeConsole: map[string]any{"type": "apiKey", "in": "cookie", "name": "stackd_session",
+				"description": "the web console's session cookie, from POST /v3/user-session?session=cookie: same-origin requests only, writes need the X-CSRF-Token header"},
 			schemeManagement: header("authorization", "a stack management token (optionally prefixed with Bearer)"),
 			schemeDelivery:   header("access_token", "a delivery token (CDA only)"),
 		},

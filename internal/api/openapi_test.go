@@ -111,10 +111,10 @@ func TestOpenAPIOperations(t *testing.T) {
 	}{
 		{cmaDoc, "GET", "/v3/content_types/{content_type_uid}/entries/{entry_uid}",
 			[]string{"path:content_type_uid!", "path:entry_uid!", "header:api_key!", "header:branch"},
-			[]string{"authtoken", "management_token"}, "entry.read", []string{"401", "403", "412"}},
+			[]string{"authtoken", "console_session", "management_token"}, "entry.read", []string{"401", "403", "412"}},
 		{cmaDoc, "POST", "/v3/user-session", nil, nil, "user_session.create", nil},
-		{cmaDoc, "DELETE", "/v3/user-session", nil, []string{"authtoken"}, "user_session.delete", []string{"401", "403"}},
-		{cmaDoc, "GET", "/v3/stacks", []string{"header:api_key", "header:branch"}, []string{"authtoken"}, "stack.read", []string{"401", "403", "412"}},
+		{cmaDoc, "DELETE", "/v3/user-session", nil, []string{"authtoken", "console_session"}, "user_session.delete", []string{"401", "403"}},
+		{cmaDoc, "GET", "/v3/stacks", []string{"header:api_key", "header:branch"}, []string{"authtoken", "console_session"}, "stack.read", []string{"401", "403", "412"}},
 		{cmaDoc, "GET", "/assets/{api_key}/{asset_uid}/{url_secret}/{filename}",
 			[]string{"path:api_key!", "path:asset_uid!", "path:url_secret!", "path:filename!"}, nil, "asset.read", nil},
 		{cmaDoc, "GET", "/healthz", nil, nil, nil, nil},

@@ -30,6 +30,9 @@ type route struct {
 	h      handlerFunc
 }
 
+// The credential kinds of the route tables. "user" is an authtoken or the
+// web console's session cookie: the two are one kind with the same rights
+// (the cookie adds its same-origin and CSRF checks in authenticate).
 const (
 	anyone     = domain.CredNone
 	user       = domain.CredUser
@@ -59,8 +62,12 @@ func (a *API) coreRoutes() []route {
 	return []route{
 		{"POST", "/v3/user-session", anyone, noStack, perm(domain.ModUserSession, domain.ActCreate), a.login},
 		{"DELETE", "/v3/user-session", user, noStack, perm(domain.ModUserSession, domain.ActDelete), a.logout},
+		{"DELETE", "/v3/user-sessions", user, noStack, perm(domain.ModUserSession, domain.ActDelete), a.logoutEverywhere},
 		{"GET", "/v3/user", user, noStack, perm(domain.ModUser, domain.ActRead), a.getUser},
 		{"PUT", "/v3/user", user, noStack, perm(domain.ModUser, domain.ActUpdate), a.updateUser},
+		{"POST", "/v3/user/two_factor", user, noStack, perm(domain.ModUser, domain.ActUpdate), a.startTFA},
+		{"POST", "/v3/user/two_factor/confirm", user, noStack, perm(domain.ModUser, domain.ActUpdate), a.confirmTFA},
+		{"DELETE", "/v3/user/two_factor", user, noStack, perm(domain.ModUser, domain.ActUpdate), a.disableTFA},
 
 		{"GET", "/v3/organizations", user, noStack, perm(domain.ModOrganization, domain.ActRead), a.listOrgs},
 		{"GET", "/v3/organizations/{org_uid}", user, noStack, perm(domain.ModOrganization, domain.ActRead), a.getOrg},

@@ -3,17 +3,21 @@ package api
 import (
 	"net/http"
 
-	"github.com/stackd/stackd/internal/auth"
 	"github.com/stackd/stackd/internal/domain"
 )
 
-// getUser is GET /v3/user.
+// getUser is GET /v3/user. It echoes the authtoken it was called with, as
+// Contentstack does; a console session gets its CSRF token instead.
 func (a *API) getUser(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
 	orgs, err := a.Store.UserOrgs(r.Context(), rc.user.UID)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"user": userJSON(*rc.user, orgs, rc.authtoken)})
+	body := map[string]any{"user": userJSON(*rc.user, orgs, rc.authtoken)}
+	if rc.console() {
+		body["csrf_token"] = rc.csrf // a reloaded console page recovers it here; never an authtoken
+	}
+	writeJSON(w, http.StatusOK, body)
 	return nil
 }
 
@@ -28,7 +32,8 @@ type userUpdate struct {
 }
 
 // updateUser is PUT /v3/user: names, and the password given the current
-// one. A password change revokes the user's other authtokens.
+// one. A password change revokes the user's other authtokens and console
+// sessions, keeping the one it was made with.
 func (a *API) updateUser(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
 	var body userUpdate
 	if err := decodeJSON(r, &body); err != nil {
@@ -96,5 +101,5 @@ func (a *API) changePassword(r *http.Request, rc *reqCtx, password, current stri
 	if err != nil {
 		return err
 	}
-	return a.Store.ChangePassword(r.Context(), rc.user.UID, hash, auth.HashToken(rc.authtoken), a.Now())
+	return a.Store.ChangePassword(r.Context(), rc.user.UID, hash, rc.sessionHash, a.Now())
 }

@@ -12,9 +12,23 @@ import (
 type LoginStore interface {
 	UserByEmail(ctx context.Context, email string) (domain.User, error)
 	UpdateUser(ctx context.Context, uid string, fn func(u *domain.User) error) (domain.User, error)
-	CreateSession(ctx context.Context, userUID, tokenHash string, now time.Time, max int) error
+	StartSession(ctx context.Context, sess domain.Session, max int) error
 	UserBySession(ctx context.Context, tokenHash string) (domain.User, error)
+	SSORequired(ctx context.Context, userUID string) (bool, error)
 }
+
+// SessionSpec says what a successful sign-in opens: an authtoken, or a
+// console session with its idle and absolute lifetimes.
+type SessionSpec struct {
+	Kind     string // domain.SessionAPI or domain.SessionConsole
+	SSOOrg   string // the organization whose SSO signed the user in; "" = password
+	Idle     time.Duration
+	Lifetime time.Duration
+}
+
+// APISession is the spec of an API login: an authtoken that never expires
+// by itself (Contentstack's behaviour).
+var APISession = SessionSpec{Kind: domain.SessionAPI}
 
 // Authenticator logs users in and recognises their authtokens.
 type Authenticator struct {
@@ -36,14 +50,21 @@ var dummyHash string
 // returns the user with a new authtoken. Failures follow Contentstack's
 // lockout policy; see domain.Lockout.
 func (a *Authenticator) Login(ctx context.Context, email, password, code string) (domain.User, string, error) {
-	u, token, err := a.login(ctx, email, password, code)
+	return a.LoginAs(ctx, email, password, code, APISession)
+}
+
+// LoginAs is Login opening the session spec describes (the console's
+// cookie session, or an authtoken): the same lockout, 2FA, strict-SSO
+// refusal and session cap apply to both kinds.
+func (a *Authenticator) LoginAs(ctx context.Context, email, password, code string, spec SessionSpec) (domain.User, string, error) {
+	u, token, err := a.login(ctx, email, password, code, spec)
 	if a.Observer != nil {
 		a.Observer.LoginAttempt(loginOutcome(err))
 	}
 	return u, token, err
 }
 
-func (a *Authenticator) login(ctx context.Context, email, password, code string) (domain.User, string, error) {
+func (a *Authenticator) login(ctx context.Context, email, password, code string, spec SessionSpec) (domain.User, string, error) {
 	now := a.Now()
 	email, err := domain.NormalizeEmail(email)
 	if err != nil || password == "" {
@@ -68,6 +89,11 @@ func (a *Authenticator) login(ctx context.Context, email, password, code string)
 	if err != nil {
 		return domain.User{}, "", fmt.Errorf("auth: verify password of %s: %w", u.UID, err)
 	}
+	if ok {
+		if err := a.refuseStrict(ctx, u); err != nil {
+			return domain.User{}, "", err
+		}
+	}
 	if ok && u.TFAEnabled {
 		if code == "" {
 			return domain.User{}, "", errTFARequired()
@@ -80,11 +106,40 @@ func (a *Authenticator) login(ctx context.Context, email, password, code string)
 	if !ok {
 		return domain.User{}, "", a.recordFailure(ctx, u.UID, fp, now)
 	}
-	token := NewAuthtoken()
-	if err := a.Store.CreateSession(ctx, u.UID, HashToken(token), now, a.MaxSessions); err != nil {
-		return domain.User{}, "", err
+	token, err := a.OpenSession(ctx, u, spec)
+	return u, token, err
+}
+
+// refuseStrict refuses a correct password of a user whom strict SSO keeps
+// from password logins (checked before the TOTP step, so no code is asked
+// for a login that cannot succeed). It counts as no failure.
+func (a *Authenticator) refuseStrict(ctx context.Context, u domain.User) error {
+	ssoOnly, err := a.Store.SSORequired(ctx, u.UID)
+	if err != nil {
+		return err
 	}
-	return u, token, nil
+	if ssoOnly {
+		return domain.ErrSSORequired()
+	}
+	return nil
+}
+
+// OpenSession starts a session of u as spec says and returns its secret:
+// an authtoken, or a console cookie's value. It checks no credential: the
+// caller has (a password login, or an identity provider's ID token).
+func (a *Authenticator) OpenSession(ctx context.Context, u domain.User, spec SessionSpec) (string, error) {
+	now := a.Now()
+	sess := domain.Session{UserUID: u.UID, Kind: spec.Kind, SSOOrg: spec.SSOOrg, CreatedAt: now}
+	secret := NewAuthtoken()
+	if spec.Kind == domain.SessionConsole {
+		secret = NewConsoleSecret()
+		sess.IdleUntil, sess.ExpiresAt = now.Add(spec.Idle), now.Add(spec.Lifetime)
+	}
+	sess.TokenHash = HashToken(secret)
+	if err := a.Store.StartSession(ctx, sess, a.MaxSessions); err != nil {
+		return "", err
+	}
+	return secret, nil
 }
 
 func (a *Authenticator) burnHash(ctx context.Context, password string) {

@@ -11,6 +11,15 @@ import (
 // random bits). Only its hash is ever stored.
 func NewAuthtoken() string { return "blt" + randomHex(16) }
 
+// NewConsoleSecret mints the value of a console session cookie (256
+// random bits). Only its hash is stored; it is never an authtoken.
+func NewConsoleSecret() string { return randomHex(32) }
+
+// CSRFToken derives a console session's CSRF token from its secret: the
+// server recomputes it on each request instead of storing it, and a page
+// script can hold it without being able to derive the cookie from it.
+func CSRFToken(key []byte, secret string) string { return Fingerprint(key, "csrf", secret) }
+
 // HashToken returns the hex SHA-256 of a bearer token. Tokens carry at least
 // 128 random bits, so a fast hash is enough: there is nothing to brute-force.
 // Lookups go by this hash, so comparing secrets never happens byte by byte

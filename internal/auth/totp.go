@@ -1,7 +1,9 @@
 package auth
 
 import (
+	"bytes"
 	"fmt"
+	"image/png"
 	"time"
 
 	"github.com/pquerna/otp"
@@ -25,4 +27,23 @@ func CheckTOTP(secret, code string, t time.Time) bool {
 		Period: 30, Skew: 1, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1,
 	})
 	return err == nil && ok
+}
+
+// TOTPQRCode renders an otpauth:// URL as a QR code PNG of size×size
+// pixels, for an authenticator app's camera (pquerna/otp draws it with
+// boombuler/barcode).
+func TOTPQRCode(url string, size int) ([]byte, error) {
+	key, err := otp.NewKeyFromURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("auth: read otpauth url: %w", err)
+	}
+	img, err := key.Image(size, size)
+	if err != nil {
+		return nil, fmt.Errorf("auth: draw totp qr code: %w", err)
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return nil, fmt.Errorf("auth: encode totp qr code: %w", err)
+	}
+	return buf.Bytes(), nil
 }

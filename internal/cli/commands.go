@@ -33,7 +33,13 @@ func serve(ctx context.Context, env Env, args []string) error {
 	metricsOn := f.boolean("metrics", true, "serve Prometheus metrics at GET /metrics on the CMA listener")
 	corsOrigins := f.str("cors-origins", "", "comma-separated origins the CMA allows cross-origin requests from (empty = none)")
 	pprofAddr := f.str("pprof-addr", "", "address of a separate net/http/pprof listener, e.g. 127.0.0.1:6060 (empty = off)")
+	consoleIdle := f.str("console-idle-timeout", "30m", "a web console session ends after this long without a request")
+	consoleLife := f.str("console-session-lifetime", "12h", "a web console session ends this long after sign-in at the latest")
 	if err := f.parse(args); err != nil {
+		return err
+	}
+	idle, life, err := consoleTimes(*consoleIdle, *consoleLife)
+	if err != nil {
 		return err
 	}
 	limit, err := strconv.ParseInt(*bodyLimit, 10, 64)
@@ -63,12 +69,27 @@ func serve(ctx context.Context, env Env, args []string) error {
 		OrgName: *orgName, OwnerEmail: *ownerEmail, OwnerPassword: *ownerPassword,
 		BodyLimit: limit, MaxUpload: upload, PasswordCost: cost, Logger: log, Out: env.Stdout, RateRead: rr, RateWrite: rw,
 		Metrics: *metricsOn, CORSOrigins: splitList(*corsOrigins), PprofAddr: *pprofAddr,
+		ConsoleIdle: idle, ConsoleLifetime: life,
 	})
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
 	return srv.Run(ctx)
+}
+
+// consoleTimes reads the console session lifetimes: positive durations,
+// the idle timeout no longer than the lifetime.
+func consoleTimes(idle, life string) (time.Duration, time.Duration, error) {
+	i, err1 := time.ParseDuration(idle)
+	l, err2 := time.ParseDuration(life)
+	if err1 != nil || err2 != nil || i <= 0 || l <= 0 {
+		return 0, 0, fmt.Errorf("--console-idle-timeout and --console-session-lifetime must be positive durations such as 30m or 12h")
+	}
+	if i > l {
+		return 0, 0, fmt.Errorf("--console-idle-timeout (%s) must not be longer than --console-session-lifetime (%s)", i, l)
+	}
+	return i, l, nil
 }
 
 func migrate(ctx context.Context, env Env, args []string) error {

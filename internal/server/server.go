@@ -42,9 +42,11 @@ type Config struct {
 	MaxUpload         int64   // bytes an asset file may have; 0 = api.DefaultMaxUpload
 	RateRead          float64 // per-organization GET requests per second; 0 = off
 	RateWrite         float64
-	Metrics           bool     // serve GET /metrics on the CMA listener
-	CORSOrigins       []string // origins the CMA allows cross-origin; empty = none
-	PprofAddr         string   // where net/http/pprof listens; "" = off
+	Metrics           bool          // serve GET /metrics on the CMA listener
+	CORSOrigins       []string      // origins the CMA allows cross-origin; empty = none
+	PprofAddr         string        // where net/http/pprof listens; "" = off
+	ConsoleIdle       time.Duration // console sessions end after this long unused; 0 = api.DefaultConsoleIdle
+	ConsoleLifetime   time.Duration // and this long after sign-in; 0 = api.DefaultConsoleLifetime
 	PasswordCost      auth.Params
 	Logger            *slog.Logger
 	Now               func() time.Time // nil: time.Now
@@ -98,7 +100,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	login := core.Authenticator(cfg.Now)
 	deps := api.Deps{Store: core.Store, Auth: login, Hasher: core.Hasher, Box: core.Box,
 		Log: cfg.Logger, Now: cfg.Now, BodyLimit: cfg.BodyLimit, RateRead: cfg.RateRead, RateWrite: cfg.RateWrite,
-		Files: s.files, PublicURL: cfg.PublicURL, CDAPublicURL: cfg.CDAPublicURL, MaxUpload: cfg.MaxUpload, CORSOrigins: cfg.CORSOrigins}
+		Files: s.files, PublicURL: cfg.PublicURL, CDAPublicURL: cfg.CDAPublicURL, MaxUpload: cfg.MaxUpload, CORSOrigins: cfg.CORSOrigins,
+		ConsoleIdle: cfg.ConsoleIdle, ConsoleLifetime: cfg.ConsoleLifetime}
 	s.runner = &jobs.Runner{Store: core.Store, Handlers: api.JobHandlers(deps), Now: cfg.Now, Log: cfg.Logger,
 		Interval: time.Second, Lease: 2 * time.Minute, Worker: jobs.NewWorkerName(),
 		Housekeeping: api.Housekeeping(deps), HousekeepEvery: time.Hour}

@@ -10,19 +10,47 @@ import (
 	"github.com/stackd/stackd/internal/domain"
 )
 
-// CreateSession records a successful login: it clears the user's failed
-// attempts, stores the new token's hash and expires the oldest sessions
-// beyond max, in one transaction.
+// CreateSession records a successful API login (an authtoken); see StartSession.
 func (s *Store) CreateSession(ctx context.Context, userUID, tokenHash string, now time.Time, max int) error {
+	return s.StartSession(ctx, domain.Session{TokenHash: tokenHash, UserUID: userUID, Kind: domain.SessionAPI, CreatedAt: now}, max)
+}
+
+// StartSession records a successful sign-in of either kind: it clears the
+// user's failed attempts, drops the user's expired console sessions,
+// stores the new session and expires the oldest sessions beyond max (both
+// kinds count together), in one transaction.
+func (s *Store) StartSession(ctx context.Context, sess domain.Session, max int) error {
 	return s.tx(ctx, func(c conn) error {
-		if _, err := c.exec(ctx, `UPDATE users SET failed_attempts = 0, locked_until = 0, last_fail_at = 0, last_fail_fp = '' WHERE uid = ?`, userUID); err != nil {
-			return fmt.Errorf("store: reset failures %s: %w", userUID, err)
+		if _, err := c.exec(ctx, `UPDATE users SET failed_attempts = 0, locked_until = 0, last_fail_at = 0, last_fail_fp = '' WHERE uid = ?`, sess.UserUID); err != nil {
+			return fmt.Errorf("store: reset failures %s: %w", sess.UserUID, err)
 		}
-		if _, err := c.exec(ctx, `INSERT INTO sessions (token_hash, user_uid, created_at) VALUES (?, ?, ?)`, tokenHash, userUID, ms(now)); err != nil {
+		now := ms(sess.CreatedAt)
+		if _, err := c.exec(ctx, `DELETE FROM sessions WHERE user_uid = ? AND ((idle_until > 0 AND idle_until <= ?) OR (expires_at > 0 AND expires_at <= ?))`,
+			sess.UserUID, now, now); err != nil {
+			return fmt.Errorf("store: drop expired sessions: %w", err)
+		}
+		if _, err := c.exec(ctx, `INSERT INTO sessions (token_hash, user_uid, created_at, kind, sso_org, idle_until, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			sess.TokenHash, sess.UserUID, now, sess.Kind, sess.SSOOrg, optMS(sess.IdleUntil), optMS(sess.ExpiresAt)); err != nil {
 			return fmt.Errorf("store: insert session: %w", err)
 		}
-		return trimSessions(ctx, c, userUID, max)
+		return trimSessions(ctx, c, sess.UserUID, max)
 	})
+}
+
+// optMS stores an optional time: the zero time as 0.
+func optMS(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return ms(t)
+}
+
+// fromOptMS reads an optional time: 0 as the zero time.
+func fromOptMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return fromMS(v)
 }
 
 // trimSessions deletes all but the newest max sessions of a user.
@@ -54,17 +82,51 @@ func trimSessions(ctx context.Context, c conn, userUID string, max int) error {
 	return nil
 }
 
-// UserBySession returns the user owning the session whose token hashes to
-// tokenHash: one indexed lookup, no password hashing.
+const sessionCols = `s.token_hash, s.user_uid, s.kind, s.sso_org, s.created_at, s.idle_until, s.expires_at`
+
+// UserBySession returns the user owning the API session (authtoken) whose
+// token hashes to tokenHash: one indexed lookup, no password hashing. A
+// console session's secret is not an authtoken.
 func (s *Store) UserBySession(ctx context.Context, tokenHash string) (domain.User, error) {
-	u, err := scanUser(s.read().row(ctx, `SELECT `+prefixed("u.", userCols)+` FROM sessions s JOIN users u ON u.uid = s.user_uid WHERE s.token_hash = ?`, tokenHash))
+	u, _, err := s.SessionByHash(ctx, tokenHash, domain.SessionAPI)
+	return u, err
+}
+
+// SessionByHash returns the session of the given kind whose secret hashes
+// to tokenHash, and its user. An unknown session is a 401. Expiry is the
+// caller's to check (domain.Session.Expired).
+func (s *Store) SessionByHash(ctx context.Context, tokenHash, kind string) (domain.User, domain.Session, error) {
+	var sess domain.Session
+	var created, idle, expires int64
+	var u domain.User
+	row := s.read().row(ctx, `SELECT `+sessionCols+`, `+prefixed("u.", userCols)+` FROM sessions s JOIN users u ON u.uid = s.user_uid
+		WHERE s.token_hash = ? AND s.kind = ?`, tokenHash, kind)
+	u, err := scanUser(scanFunc(func(dest ...any) error {
+		return row.Scan(append([]any{&sess.TokenHash, &sess.UserUID, &sess.Kind, &sess.SSOOrg, &created, &idle, &expires}, dest...)...)
+	}))
 	if errors.Is(err, sql.ErrNoRows) {
-		return u, domain.ErrUnauthorized("authtoken")
+		return u, sess, domain.ErrUnauthorized("authtoken")
 	}
 	if err != nil {
-		return u, fmt.Errorf("store: find session: %w", err)
+		return u, sess, fmt.Errorf("store: find session: %w", err)
 	}
-	return u, nil
+	sess.CreatedAt, sess.IdleUntil, sess.ExpiresAt = fromMS(created), fromOptMS(idle), fromOptMS(expires)
+	return u, sess, nil
+}
+
+// scanFunc adapts a function to the scanner interface.
+type scanFunc func(dest ...any) error
+
+func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
+
+// TouchSession moves a console session's idle deadline to idleUntil.
+func (s *Store) TouchSession(ctx context.Context, tokenHash string, idleUntil time.Time) error {
+	return s.tx(ctx, func(c conn) error {
+		if _, err := c.exec(ctx, `UPDATE sessions SET idle_until = ? WHERE token_hash = ? AND idle_until > 0`, ms(idleUntil), tokenHash); err != nil {
+			return fmt.Errorf("store: touch session: %w", err)
+		}
+		return nil
+	})
 }
 
 // DeleteSession revokes one session.
@@ -77,7 +139,22 @@ func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
 	})
 }
 
-// CountSessions returns how many valid sessions a user has.
+// DeleteUserSessions revokes every session of a user, authtokens and
+// console sessions alike ("sign out everywhere"), and returns how many.
+func (s *Store) DeleteUserSessions(ctx context.Context, userUID string) (int, error) {
+	var n int64
+	err := s.tx(ctx, func(c conn) error {
+		res, err := c.exec(ctx, `DELETE FROM sessions WHERE user_uid = ?`, userUID)
+		if err != nil {
+			return fmt.Errorf("store: delete sessions of %s: %w", userUID, err)
+		}
+		n, err = res.RowsAffected()
+		return wrap(err, "count deleted sessions")
+	})
+	return int(n), err
+}
+
+// CountSessions returns how many sessions a user has, of both kinds.
 func (s *Store) CountSessions(ctx context.Context, userUID string) (int, error) {
 	var n int
 	err := s.read().row(ctx, `SELECT COUNT(*) FROM sessions WHERE user_uid = ?`, userUID).Scan(&n)

@@ -24,6 +24,7 @@ func Run(t *testing.T, e Engine) {
 		{"Users", testUsers},
 		{"UpdateUserNoLostWrites", testUpdateUserNoLostWrites},
 		{"Sessions", testSessions},
+		{"ConsoleSessions", testConsoleSessions},
 		{"Stacks", testStacks},
 		{"Sharing", testSharing},
 		{"StackSeq", testStackSeq},
