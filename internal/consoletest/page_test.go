@@ -22,11 +22,26 @@ type page struct {
 	t    *testing.T
 	ctx  context.Context
 	base string
-	dir  string // screenshots
+	dir  string             // screenshots
+	root cdp.BackendNodeID // queries look only under this node (0: the document)
+	*tab
+}
 
+// tab is what the scoped views of one tab share.
+type tab struct {
 	mu       sync.Mutex
 	problems []string // script errors seen in the page console
 	shots    int
+}
+
+// in returns a view of the page whose queries look only inside the node
+// with role and name (a form, a fieldset), as a screen reader user moves
+// into a group.
+func (p *page) in(role, name string) *page {
+	p.t.Helper()
+	q := *p
+	q.root = p.find(role, name)
+	return &q
 }
 
 // waitFor bounds how long a control or a text may take to appear.
@@ -37,7 +52,7 @@ const waitFor = 15 * time.Second
 func newPage(t *testing.T, base string) *page {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(needBrowser(t))
-	p := &page{t: t, ctx: ctx, base: base, dir: screenshotDir(t)}
+	p := &page{t: t, ctx: ctx, base: base, dir: screenshotDir(t), tab: &tab{}}
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 860)); err != nil {
 		t.Fatalf("open a tab: %v", err)
 	}
@@ -101,12 +116,15 @@ func (p *page) query(role, name string) []cdp.BackendNodeID {
 	ctx, cancel := context.WithTimeout(p.ctx, 10*time.Second)
 	defer cancel()
 	ids, err := chromedp.Run(ctx, func(ctx context.Context, t *chromedp.Target) ([]cdp.BackendNodeID, error) {
-		doc, err := cdp.Call(ctx, t, runtime.Evaluate, runtime.EvaluateParams{Expression: "document"})
-		if err != nil || doc.Result == nil {
-			return nil, err
+		params := accessibility.QueryAXTreeParams{BackendNodeID: p.root, AccessibleName: name, Role: role}
+		if p.root == 0 {
+			doc, err := cdp.Call(ctx, t, runtime.Evaluate, runtime.EvaluateParams{Expression: "document"})
+			if err != nil || doc.Result == nil {
+				return nil, err
+			}
+			params.ObjectID = doc.Result.ObjectID
 		}
-		res, err := cdp.Call(ctx, t, accessibility.QueryAXTree, accessibility.QueryAXTreeParams{
-			ObjectID: doc.Result.ObjectID, AccessibleName: name, Role: role})
+		res, err := cdp.Call(ctx, t, accessibility.QueryAXTree, params)
 		if err != nil {
 			return nil, err
 		}
@@ -191,15 +209,15 @@ func (p *page) fill(label, text string) {
 // findEditable finds a text field, text area, number or date field by its label.
 func (p *page) findEditable(label string) cdp.BackendNodeID {
 	p.t.Helper()
-	for _, role := range []string{"textbox", "searchbox", "spinbutton", "combobox"} {
-		if ids := p.query(role, label); len(ids) > 0 {
-			return ids[0]
-		}
-	}
 	deadline := time.Now().Add(waitFor)
 	for {
+		for _, role := range []string{"textbox", "searchbox", "spinbutton", "combobox"} {
+			if ids := p.query(role, label); len(ids) > 0 {
+				return ids[0]
+			}
+		}
 		for _, id := range p.query("", label) {
-			if tag := callOn[string](p, id, `function(){ return this.tagName }`); tag == "INPUT" || tag == "TEXTAREA" {
+			if tag := callOn[string](p, id, `function(){ return this.tagName || '' }`); tag == "INPUT" || tag == "TEXTAREA" {
 				return id
 			}
 		}
@@ -382,4 +400,19 @@ func (p *page) signIn(email, password string) {
 // headings lists the page's h1/h2 texts (for failure messages).
 func (p *page) headings() []string {
 	return slices.Collect(strings.Lines(eval[string](p, `[...document.querySelectorAll('h1,h2')].map(e => e.textContent).join('\n')`)))
+}
+
+// textByName is the text of the first node named name, whatever its role.
+func (p *page) textByName(name string) string {
+	p.t.Helper()
+	deadline := time.Now().Add(waitFor)
+	for {
+		if ids := p.query("", name); len(ids) > 0 {
+			return callOn[string](p, ids[0], `function(){ return this.innerText || this.textContent }`)
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("nothing named %q on the page", name)
+		}
+		time.Sleep(80 * time.Millisecond)
+	}
 }

@@ -1,7 +1,11 @@
 package consoletest
 
 import (
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
 )
 
 // TestSignInWrongPassword: a wrong password shows the API's message on the
@@ -9,11 +13,72 @@ import (
 func TestSignInWrongPassword(t *testing.T) {
 	s := startServer(t)
 	p := newPage(t, s.URL)
-	p.signIn(ownerEmail, "not-the-password")
+	p.open("/console/")
+	p.waitPath("/console/signin")
+	p.shot("signin")
+	p.fill("Email", ownerEmail)
+	p.fill("Password", "not-the-password")
+	p.click("button", "Sign in")
 	p.waitRole("alert", "")
 	p.waitText("email or password is invalid")
 	p.shot("signin-wrong-password")
-	if got := p.path(); got != "/console/signin" {
+	if got := p.path(); !strings.HasPrefix(got, "/console/signin") {
 		t.Errorf("after a wrong password the page is at %s", got)
 	}
+	if code, _ := s.get(t, "/v3/user", nil); code != 401 {
+		t.Errorf("GET /v3/user without a session = %d, want 401", code)
+	}
+}
+
+// TestSignInPasswordAndTwoFactor: a password sign-in, 2FA enrolment on the
+// profile page with the QR code, sign out, then a sign-in that needs the
+// code; a reload keeps the session (the CSRF token comes back from GET
+// /v3/user) and nothing of it is in localStorage.
+func TestSignInPasswordAndTwoFactor(t *testing.T) {
+	s := startServer(t)
+	p := newPage(t, s.URL)
+	p.signIn(ownerEmail, ownerPassword)
+	p.waitPath("/console/orgs/")
+	p.shot("organization")
+
+	p.reload()
+	p.waitRole("button", "Sign out")
+	if n := eval[int](p, `localStorage.length + sessionStorage.length`); n != 0 {
+		t.Errorf("the console stored %d items in web storage", n)
+	}
+	if c := eval[string](p, `document.cookie`); c != "" {
+		t.Errorf("page scripts can read cookies: %q", c)
+	}
+
+	p.click("link", "Profile ("+ownerEmail+")")
+	p.click("button", "Set up two-factor authentication")
+	p.waitRole("image", "QR code to add stackd to an authenticator app")
+	secret := strings.TrimSpace(p.textByName("Setup key"))
+	if secret == "" {
+		t.Fatal("no setup key shown")
+	}
+	p.shot("profile-2fa-enrol")
+	code, err := totp.GenerateCode(secret, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.fill("Code from the app", code)
+	p.click("button", "Turn on")
+	p.waitText("Two-factor authentication is on.")
+	p.shot("profile-2fa-on")
+
+	p.click("button", "Sign out")
+	p.waitPath("/console/signin")
+	p.fill("Email", ownerEmail)
+	p.fill("Password", ownerPassword)
+	p.click("button", "Sign in")
+	p.fill("Authentication code", "000000")
+	p.click("button", "Verify")
+	p.waitRole("alert", "")
+	p.shot("signin-2fa-wrong-code")
+	code, _ = totp.GenerateCode(secret, time.Now().Add(30*time.Second))
+	p.fill("Authentication code", code)
+	p.click("button", "Verify")
+	p.waitPath("/console/orgs/")
+	p.waitRole("button", "Sign out")
 }

@@ -18,7 +18,11 @@ export function h(tag, attrs, ...children) {
     if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
     else if (k === 'class') el.className = v;
     else if (k === 'text') el.textContent = v;
-    else if (props.has(k)) el[k] = v;
+    else if (props.has(k)) {
+      el[k] = v;
+      if (k === 'checked') el.defaultChecked = v; // form.reset() returns to it
+      if (k === 'value' && tag === 'input') el.defaultValue = v;
+    }
     else el.setAttribute(k, v === true ? '' : String(v));
   }
   append(el, children);
