@@ -201,6 +201,9 @@ function referenceEditor(f, value, path, label, ctx) {
   const show = () => replace(list, refs.map((r, i) => h('li', {}, `${r.title || r.uid} `, h('code', {}, r._content_type_uid), ' ',
     button('Remove', () => { refs.splice(i, 1); show(); }, { 'aria-label': `Remove reference ${r.title || r.uid}` }))));
   show();
+  // Stored references carry no title: look the titles up once.
+  Promise.all(refs.filter((r) => !r.title).slice(0, 20).map((r) => api('GET', `/v3/content_types/${encodeURIComponent(r._content_type_uid)}/entries/${r.uid}`,
+    { key: ctx.key, query: { include_fallback: true } }).then((d) => { r.title = d.entry.title; }, () => {}))).then(show);
   const add = button(`Add reference to ${label}`, () => entryPicker(picker, ctx.key, [].concat(f.reference_to || []), (e, ct) => {
     refs.push({ uid: e.uid, _content_type_uid: ct, title: e.title });
     replace(picker); show(); add.focus();
