@@ -264,13 +264,15 @@ func (p *page) setFiles(label string, files ...string) {
 	})
 }
 
+// findEditableOrButton finds a file input by the text of its <label>
+// (browsers name a file input after its button, not only its label).
 func (p *page) findEditableOrButton(label string) cdp.BackendNodeID {
 	p.t.Helper()
 	deadline := time.Now().Add(waitFor)
 	for {
 		for _, id := range p.query("", label) {
-			if callOn[string](p, id, `function(){ return this.tagName === 'INPUT' ? this.type : '' }`) == "file" {
-				return id
+			if ctl := p.labelControl(id); ctl != 0 {
+				return ctl
 			}
 		}
 		if time.Now().After(deadline) {
@@ -278,6 +280,31 @@ func (p *page) findEditableOrButton(label string) cdp.BackendNodeID {
 		}
 		time.Sleep(80 * time.Millisecond)
 	}
+}
+
+// labelControl is the file input that the label holding node id labels (0: none).
+func (p *page) labelControl(id cdp.BackendNodeID) cdp.BackendNodeID {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 10*time.Second)
+	defer cancel()
+	ctl, _ := chromedp.Run(ctx, func(ctx context.Context, t *chromedp.Target) (cdp.BackendNodeID, error) {
+		obj, err := cdp.Call(ctx, t, dom.ResolveNode, dom.ResolveNodeParams{BackendNodeID: id})
+		if err != nil {
+			return 0, err
+		}
+		fn := `function(){ const el = this.nodeType === 3 ? this.parentElement : this; const l = el && el.closest('label');
+			const c = l && l.control; return c && c.type === 'file' ? c : null; }`
+		ro, err := chromedp.CallFunctionOn[*runtime.RemoteObject](fn, func(cp *runtime.CallFunctionOnParams) { cp.ObjectID = obj.Object.ObjectID })(ctx, t)
+		if err != nil || ro == nil || ro.ObjectID == "" {
+			return 0, err
+		}
+		n, err := cdp.Call(ctx, t, dom.DescribeNode, dom.DescribeNodeParams{ObjectID: ro.ObjectID})
+		if err != nil {
+			return 0, err
+		}
+		return n.Node.BackendNodeID, nil
+	})
+	return ctl
 }
 
 // value is what the field named label holds.
