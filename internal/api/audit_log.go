@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/query"
 	"github.com/stackd/stackd/internal/store"
 )
 
@@ -26,13 +27,20 @@ func auditJSON(e domain.AuditEntry) map[string]any {
 }
 
 // listAuditLog is GET /v3/audit-logs: the last 30 days, newest first.
+// query filters with the one query language (internal/query) over module,
+// event_type, actor_kind, created_by, token_uid, created_at and a few more
+// (store.auditQueryCols); asc/desc sort by one of them.
 func (a *API) listAuditLog(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
 	p, err := parseList(r)
 	if err != nil {
 		return err
 	}
+	q, err := query.Parse(r.URL.Query().Get("query"))
+	if err != nil {
+		return err
+	}
 	items, total, err := a.Store.AuditLog(r.Context(), store.AuditFilter{APIKey: rc.stack.APIKey,
-		Since: a.Now().Add(-auditWindow).UnixMilli(), Skip: p.Skip, Limit: p.Limit})
+		Since: a.Now().Add(-auditWindow).UnixMilli(), Query: q, Asc: p.Asc, Desc: p.Desc, Skip: p.Skip, Limit: p.Limit})
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/query"
 )
 
 // txAudit runs fn in a write transaction and, when it succeeds, appends a
@@ -59,23 +60,50 @@ func scanAudit(sc scanner) (domain.AuditEntry, error) {
 	return a, err
 }
 
-// AuditFilter selects audit items of one stack, newest first.
+// AuditFilter selects audit items of one stack, newest first unless Asc
+// or Desc names a field.
 type AuditFilter struct {
-	APIKey string
-	Since  int64 // Unix ms; items older are not returned (the 30-day window)
-	Skip   int
-	Limit  int
+	APIKey    string
+	Since     int64      // Unix ms; items older are not returned (the 30-day window)
+	Query     query.Node // over auditQueryCols; nil = all
+	Asc, Desc string
+	Skip      int
+	Limit     int
 }
 
-// AuditLog returns one page of a stack's audit items and the total count.
+// auditQueryCols are the fields an audit log query may name. created_by is
+// the acting user's uid and is empty on a management token's items, whose
+// token_uid is set instead: a token's actions never match a person.
+var auditQueryCols = map[string]query.Field{
+	"uid":                  {Column: "uid", Kind: query.Text},
+	"module":               {Column: "module", Kind: query.Text},
+	"event_type":           {Column: "event_type", Kind: query.Text},
+	"actor_kind":           {Column: "actor_kind", Kind: query.Text},
+	"created_by":           {Column: "created_by", Kind: query.Text},
+	"token_uid":            {Column: "token_uid", Kind: query.Text},
+	"management_token.uid": {Column: "token_uid", Kind: query.Text},
+	"metadata.uid":         {Column: "meta_uid", Kind: query.Text},
+	"request_id":           {Column: "request_id", Kind: query.Text},
+	"created_at":           {Column: "created_at", Kind: query.Time},
+}
+
+// AuditLog returns one page of a stack's audit items matching f and the
+// total number that match.
 func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]domain.AuditEntry, int, error) {
 	c := s.read()
-	var total int
-	if err := c.row(ctx, `SELECT COUNT(*) FROM audit_log WHERE api_key = ? AND created_at >= ?`, f.APIKey, f.Since).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: count audit items: %w", err)
+	where, args, order, err := c.filter(ListFilter{Query: f.Query, Asc: f.Asc, Desc: f.Desc}, columns("", auditQueryCols),
+		"created_at DESC", "uid DESC")
+	if err != nil {
+		return nil, 0, err
 	}
-	items, err := queryList(ctx, c, "audit items", scanAudit, `SELECT `+auditCols+` FROM audit_log WHERE api_key = ? AND created_at >= ?
-		ORDER BY created_at DESC, uid DESC LIMIT ? OFFSET ?`, f.APIKey, f.Since, f.Limit, f.Skip)
+	items := []domain.AuditEntry{}
+	total, err := c.page(ctx, pageQuery{cols: auditCols, from: "audit_log", where: "api_key = ? AND created_at >= ? AND (" + where + ")",
+		args: append([]any{f.APIKey, f.Since}, args...), order: order, skip: f.Skip, limit: f.Limit, count: true},
+		func(rows *sql.Rows) error {
+			a, err := scanAudit(rows)
+			items = append(items, a)
+			return err
+		})
 	return items, total, err
 }
 
