@@ -2,8 +2,9 @@
 // query filter (the API's query language), locale and paging.
 
 import { api, listAll } from '../lib/api.js';
-import { h, replace, heading, link, table, when, field, input, select, form, generalError, showErrors } from '../lib/dom.js';
+import { h, replace, heading, link, table, when, field, input, select, form, showErrors, checkbox, section, say } from '../lib/dom.js';
 import { navigate } from '../lib/router.js';
+import { watchJob } from './queue.js';
 
 const pageSize = 20;
 
@@ -35,7 +36,7 @@ export default async function entries({ main, stack, params, query }) {
     const data = await api('GET', `/v3/content_types/${encodeURIComponent(ct)}/entries`, { key, query: {
       locale, skip, limit: pageSize, include_count: true, include_publish_details: true, include_workflow: true, include_fallback: true,
       query: conds.length ? (conds.length === 1 ? conds[0] : { $and: conds }) : undefined } });
-    replace(results, list(data, base, locale, envName, skip, query));
+    replace(results, list(data, base, locale, envName, skip, query), bulkForm(key, ct, locale, data.entries || [], envs));
   } catch (err) {
     showErrors(controls, err);
     replace(results);
@@ -44,12 +45,34 @@ export default async function entries({ main, stack, params, query }) {
 
 function clean(o) { return Object.fromEntries(Object.entries(o).filter(([, v]) => v)); }
 
+// bulkForm publishes or unpublishes the entries ticked in the list with
+// one bulk job, and shows the job's progress until it ends.
+function bulkForm(key, ct, locale, items, envs) {
+  if (!items.length || !envs.length) return null;
+  const out = h('div', { 'aria-live': 'polite' });
+  let action = 'publish';
+  const f = form('Bulk publish', [h('fieldset', {}, h('legend', {}, 'Publish the ticked entries to'),
+    envs.map((e) => checkbox(e.name, { name: `bulkenv.${e.name}` })), h('p', { class: 'field-error', 'data-error-for': 'environments', hidden: true })),
+    h('p', { class: 'field-error', 'data-error-for': 'entries', hidden: true })], async (fm) => {
+    const chosen = [...document.querySelectorAll('input[data-entry]:checked')].map((b) => ({ uid: b.dataset.entry, content_type: ct, locale }));
+    if (!chosen.length) throw Object.assign(new Error('Tick at least one entry.'), { errors: { entries: ['Tick at least one entry in the list.'] } });
+    const body = { entries: chosen, locales: [locale], environments: envs.filter((e) => fm.elements[`bulkenv.${e.name}`].checked).map((e) => e.name) };
+    const data = await api('POST', `/v3/bulk/${action}`, { key, body });
+    say(data.notice);
+    await watchJob(out, key, data.job_id);
+  }, 'Publish ticked entries');
+  f.querySelector('button[type="submit"]').addEventListener('click', () => { action = 'publish'; });
+  f.querySelector('.actions').append(h('button', { type: 'submit', onclick: () => { action = 'unpublish'; } }, 'Unpublish ticked entries'));
+  return section('Bulk publishing', f, out);
+}
+
 function list(data, base, locale, envName, skip, query) {
   const items = data.entries || [];
   const total = data.count || 0;
   const to = (s) => `${base}?${new URLSearchParams(clean({ ...query, skip: s ? String(s) : '' }))}`;
   return h('div', {},
     table(`Entries (${total ? `${skip + 1}–${skip + items.length} of ${total}` : 'none'})`, [
+      ['Select', (e) => h('input', { type: 'checkbox', 'data-entry': e.uid, 'aria-label': `Select ${e.title || e.uid}` })],
       ['Title', (e) => link(`${base}/${e.uid}?locale=${encodeURIComponent(locale)}`, e.title || e.uid)],
       ['Locale', (e) => (e.locale === locale ? e.locale : `${e.locale} (fallback)`)],
       ['Version', (e) => String(e._version)],
