@@ -18,7 +18,7 @@ export async function workflowSection(ctx) {
     h('p', {}, 'Stage: ', h('span', { class: 'pill' }, stage.title || stage.uid), ` in ${workflow.name}`,
       stage.comment ? ` — “${stage.comment}”` : '', stage.due_date ? `, due ${stage.due_date}` : '',
       stage.updated_at ? `, since ${when(stage.updated_at)}` : ''),
-    moveForm(ctx, workflow, stage), requestsPart(ctx, rules.filter((r) => r.workflow === workflow.uid)));
+    moveForm(ctx, workflow, stage), requestsPart(ctx, workflow, rules.filter((r) => r.workflow === workflow.uid)));
 }
 
 function nextStages(workflow, current) {
@@ -43,7 +43,8 @@ function moveForm(ctx, workflow, current) {
   }, 'Move');
 }
 
-function requestsPart(ctx, rules) {
+function requestsPart(ctx, workflow, rules) {
+  const stageName = Object.fromEntries(workflow.workflow_stages.map((s) => [s.uid, s.name]));
   if (!rules.length) return h('p', {}, 'No publish rule asks for approval here.');
   const envName = Object.fromEntries(ctx.envs.map((e) => [e.uid, e.name]));
   const err = generalError();
@@ -55,7 +56,7 @@ function requestsPart(ctx, rules) {
   });
   return h('div', {}, h('h3', {}, 'Publish requests'), err, h('ul', {}, rules.map((r) => {
     const env = envName[r.environment] || r.environment;
-    return h('li', {}, `${(r.actions || ['publish']).join('/')} on ${env} at stage ${r.workflow_stage}: `,
+    return h('li', {}, `${(r.actions || ['publish']).join('/')} on ${env} at stage ${stageName[r.workflow_stage] || r.workflow_stage}: `,
       (r.actions || ['publish']).map((action) => {
         const what = `${action} on ${env}`;
         const ask = button(`Request ${what}`, () => send(r, action, 0, ask));

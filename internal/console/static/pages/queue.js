@@ -2,7 +2,7 @@
 // bulk actions with their status, cancel a scheduled one, and a bulk job's
 // outcome item by item, refreshed while it runs.
 
-import { api } from '../lib/api.js';
+import { api, listAll } from '../lib/api.js';
 import { h, replace, heading, section, table, when, say, button, act, generalError, link, field, input, form } from '../lib/dom.js';
 import { navigate } from '../lib/router.js';
 
@@ -11,7 +11,9 @@ const pageSize = 25;
 export default async function queue({ main, stack, query, isCurrent }) {
   const key = stack.api_key;
   const skip = Math.max(0, Number(query.skip) || 0);
-  const data = await api('GET', '/v3/publish-queue', { key, query: { skip, limit: pageSize, include_count: true } });
+  const [data, envs] = await Promise.all([api('GET', '/v3/publish-queue', { key, query: { skip, limit: pageSize, include_count: true } }),
+    listAll('/v3/environments', key, 'environments')]);
+  const envName = Object.fromEntries(envs.map((e) => [e.uid, e.name]));
   const err = generalError();
   const items = data.queue || [];
   const jobArea = h('div', { 'aria-live': 'polite' });
@@ -20,7 +22,7 @@ export default async function queue({ main, stack, query, isCurrent }) {
     ['When', (q) => when(q.created_at)],
     ['Action', (q) => `${q.action}${q.type === 'bulk' ? ' (bulk)' : ''}`],
     ['Item', (q) => describe(q, key)],
-    ['Environments', (q) => (q.environment || []).join(', ')],
+    ['Environments', (q) => (q.environment || []).map((e) => envName[e] || e).join(', ')],
     ['Locales', (q) => (q.locale || []).join(', ')],
     ['Status', (q) => (q.publish_details || {}).status || ''],
     ['Scheduled for', (q) => (q.scheduled_at ? when(q.scheduled_at) : '—')],
@@ -37,7 +39,7 @@ export default async function queue({ main, stack, query, isCurrent }) {
 
 function describe(q, key) {
   if (q.type === 'bulk') return link(`${location.pathname}?job=${q.bulkJobId}`, `Bulk job ${q.bulkJobId}`);
-  if (q.entry) return link(`/console/stacks/${key}/entries/${q.content_type ? q.content_type.uid || q.content_type : ''}/${q.entry.uid}`, q.entry.title || q.entry.uid);
+  if (q.entry) return link(`/console/stacks/${key}/entries/${(q.content_type || {}).uid}/${q.entry.uid}?locale=${q.entry.locale || ''}`, q.entry.title || q.entry.uid);
   if (q.asset) return link(`/console/stacks/${key}/assets/${q.asset.uid}`, q.asset.title || q.asset.uid);
   return q.uid;
 }
