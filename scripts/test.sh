@@ -4,14 +4,16 @@
 # Stages, each reported as passed or failed:
 #   1. go vet ./...
 #   2. go test ./... on SQLite, and on PostgreSQL too: $STACKD_TEST_POSTGRES_URL if set, else a
-#      throwaway cluster (scripts/pg.sh)
+#      throwaway cluster (scripts/pg.sh); the browser tests apart
+#   2b. browser: the web console driven in Debian's chromium (internal/consoletest, docs/console.md);
+#      screenshots of every page go to $STACKD_SCREENSHOT_DIR, else a kept temp folder it prints
 #   3. compat: build stackd, serve it over TLS as cma.test/cda.test, and drive it with the official
 #      clients from npm: the CMA SDK (compat/smoke.test.mjs), the delivery SDK
 #      (compat/delivery.test.mjs), both SDKs module by module (compat/sdk.test.mjs), the csdx CLI
 #      (compat/cli.test.mjs) and the csdx export → import round trip (compat/roundtrip.test.mjs);
 #      one line sums up the client calls. npm ci runs only when compat/package-lock.json is new
 #      to this machine.
-# Under CI=true a missing PostgreSQL or Node.js is an error; elsewhere it is a warning.
+# Under CI=true a missing PostgreSQL, Node.js or chromium is an error; elsewhere it is a warning.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -90,10 +92,22 @@ stage "go vet" go vet ./...
 # counts (e.g. "permission matrix: N cells checked").
 go_test() {
   set -o pipefail
-  go test -count=1 -timeout 20m -v "$@" ./... 2>&1 |
+  # shellcheck disable=SC2046 # one word per package
+  go test -count=1 -timeout 20m -v "$@" $(go list ./... | grep -v /internal/consoletest) 2>&1 |
     grep -v -E '^(=== (RUN|PAUSE|CONT|NAME)|\s*--- (PASS|SKIP)|PASS$)'
 }
 stage "go test ($pg_label)" go_test "$@"
+
+# --- b2. the web console in a real browser ----------------------------------------------------
+# The tests skip themselves without chromium (and fail under CI=true); screenshots are kept.
+SHOTS=${STACKD_SCREENSHOT_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/stackd-screenshots.XXXXXX")}
+browser() {
+  local t0=$SECONDS rc=0
+  STACKD_SCREENSHOT_DIR=$SHOTS go test -count=1 -timeout 10m "$@" ./internal/consoletest/ || rc=$?
+  echo "browser tests took $((SECONDS - t0)) s; screenshots of the console pages: $SHOTS"
+  return "$rc"
+}
+stage "browser (console in chromium)" browser "$@"
 
 # --- c./d. compat: the built server driven by the official clients --------------------------
 # start_server serves $TMP/data over TLS on CMA_PORT/CDA_PORT and waits for /healthz.
@@ -214,5 +228,6 @@ stage "compat (official clients: CMA SDK, delivery SDK, csdx)" compat_stage
 # --- e. summary ------------------------------------------------------------------------------
 printf '\n'
 printf '%s\n' "${results[@]}"
+echo "console screenshots: $SHOTS"
 printf '%d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]

@@ -15,6 +15,16 @@ func TestSignInWrongPassword(t *testing.T) {
 	p := newPage(t, s.URL)
 	p.open("/console/")
 	p.waitPath("/console/signin")
+	p.waitRole("button", "Sign in with SSO")
+	// The first load: every file the browser fetched for the sign-in page,
+	// as transferred (compressed, with headers).
+	bytes := eval[float64](p, `performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
+		.filter((e) => !e.name.includes('/v3/')).reduce((n, e) => n + e.transferSize, 0)`)
+	files := eval[int](p, `performance.getEntriesByType('resource').filter((e) => !e.name.includes('/v3/')).length + 1`)
+	t.Logf("first load of the sign-in page: %d files, %.1f KB transferred", files, bytes/1024)
+	if bytes == 0 || bytes > 300*1024 {
+		t.Errorf("the first load transfers %.0f bytes; want at most 300 KB (and more than nothing)", bytes)
+	}
 	p.shot("signin")
 	p.fill("Email", ownerEmail)
 	p.fill("Password", "not-the-password")
