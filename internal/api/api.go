@@ -37,6 +37,7 @@ type Deps struct {
 
 	ConsoleIdle     time.Duration // a console session ends after this long unused; 0 = DefaultConsoleIdle
 	ConsoleLifetime time.Duration // and this long after sign-in at the latest; 0 = DefaultConsoleLifetime
+	SSOClient       *http.Client  // talks to identity providers; nil = a client with a 10 s timeout
 }
 
 // DefaultMaxUpload is the largest asset file accepted when Deps.MaxUpload is 0.
@@ -49,6 +50,7 @@ type API struct {
 	limits   limiters
 	activity activity // progress lines of long runs (progress.go)
 	openapi  []byte   // this listener's OpenAPI document (openapi.go)
+	oidc     providers
 }
 
 // New returns the CMA handler.

@@ -28,6 +28,31 @@ func init() {
 		matrixRow{"DELETE /v3/user/two_factor", "/v3/user/two_factor", nil, map[string]any{"tfa_token": "123456"},
 			"422 422 422 422 422 422 422 403 403 403 403 401 401 403 401 401"},
 	)
+	// Single sign-on settings: the organization's owner only (every other matrix user is a
+	// member of the organization, not its owner); never a token. The template has settings
+	// (seeded below) so that removing them succeeds.
+	moreMatrixSeeds = append(moreMatrixSeeds, func(t *testing.T, e *apitest.Env) {
+		status, body := e.Do("PUT", "/v3/organizations/{org}/sso", hdr("owner", ""), map[string]any{"sso": map[string]any{
+			"issuer": "http://127.0.0.1:9", "client_id": "stackd", "client_secret": "matrix-secret"}})
+		if status != 200 {
+			t.Fatalf("seed sso: %d %v", status, body)
+		}
+	})
+	moreMatrixRows = append(moreMatrixRows,
+		matrixRow{"GET /v3/organizations/{org_uid}/sso", "/v3/organizations/{org}/sso", nil, nil,
+			"200 403 403 403 403 403 403 403 403 403 403 401 401 403 401 401"},
+		matrixRow{"PUT /v3/organizations/{org_uid}/sso", "/v3/organizations/{org}/sso", nil,
+			map[string]any{"sso": map[string]any{"issuer": "https://idp.example.com", "client_id": "other", "strict": false}},
+			"200 403 403 403 403 403 403 403 403 403 403 401 401 403 401 401"},
+		matrixRow{"DELETE /v3/organizations/{org_uid}/sso", "/v3/organizations/{org}/sso", nil, nil,
+			"200 403 403 403 403 403 403 403 403 403 403 401 401 403 401 401"},
+		// The browser's sign-in takes no credential: every caller is sent back to the console
+		// (here with an error: no organization named, no sign-in under way).
+		matrixRow{"GET /v3/sso/start", "/v3/sso/start", nil, nil,
+			"302 302 302 302 302 302 302 302 302 302 302 302 302 302 302 302"},
+		matrixRow{"GET /v3/sso/callback", "/v3/sso/callback?code=x&state=y", nil, nil,
+			"302 302 302 302 302 302 302 302 302 302 302 302 302 302 302 302"},
+	)
 }
 
 // TestPermissionMatrixConsole: the console's session cookie is the "user"

@@ -125,6 +125,9 @@ func cmaOperation(rt route) *oaOp {
 	case optionalStack:
 		op.Stack, op.Parameters = "optional", stackParams(false)
 		codes = append(codes, "412")
+	case needOrg:
+		op.Stack = "organization" // the path's organization; a caller outside it gets 422
+		codes = append(codes, "422")
 	default:
 		op.Stack = "none"
 	}

@@ -13,6 +13,7 @@ const (
 	noStack       stackMode = iota // not stack-scoped
 	needStack                      // api_key required
 	optionalStack                  // stack-scoped only when api_key is sent (GET /v3/stacks)
+	needOrg                        // acts on the organization named by {org_uid}; the caller's role there decides (domain.DecideOrg)
 )
 
 // handlerFunc is a route's handler. It returns an error instead of writing
@@ -50,7 +51,7 @@ func perm(m domain.Module, a domain.Action) domain.Permission {
 func (a *API) routeTable() []route {
 	var all []route
 	for _, group := range [][]route{a.coreRoutes(), a.tokenRoutes(), a.branchRoutes(), a.contentRoutes(), a.publishRoutes(), a.assetRoutes(),
-		a.workflowRoutes(), a.extraRoutes()} {
+		a.workflowRoutes(), a.extraRoutes(), a.ssoRoutes()} {
 		all = append(all, group...)
 	}
 	return all
@@ -93,6 +94,7 @@ type RouteDecl struct {
 	Method, Path string
 	Creds        domain.CredKind
 	Stack        bool // acts on the stack named by api_key (always or when sent)
+	Org          bool // acts on the organization named by {org_uid}
 	Perm         domain.Permission
 }
 
@@ -100,7 +102,8 @@ type RouteDecl struct {
 func Routes() []RouteDecl {
 	var out []RouteDecl
 	for _, rt := range (&API{}).routeTable() {
-		out = append(out, RouteDecl{Method: rt.method, Path: rt.path, Creds: rt.creds, Stack: rt.stack != noStack, Perm: rt.perm})
+		out = append(out, RouteDecl{Method: rt.method, Path: rt.path, Creds: rt.creds, Stack: rt.stack == needStack || rt.stack == optionalStack,
+			Org: rt.stack == needOrg, Perm: rt.perm})
 	}
 	return out
 }

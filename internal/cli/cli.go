@@ -38,6 +38,7 @@ commands:
   user unlock           clear a user's login lockout
   user 2fa enable       enable TOTP two-factor login for a user
   org add               add an organization owned by an existing user
+  org sso               set (or --disable) an organization's OpenID Connect single sign-on
   version               print the version
 
 Every flag can also be set as STACKD_<FLAG> (upper case, dashes as underscores).
@@ -96,6 +97,8 @@ func run(ctx context.Context, env Env) error {
 		return user2FA(ctx, env, rest)
 	case "org add":
 		return orgAdd(ctx, env, rest)
+	case "org sso":
+		return orgSSO(ctx, env, rest)
 	case "version", "--version", "-v":
 		fmt.Fprintln(env.Stdout, "stackd", Version)
 		return nil

@@ -103,3 +103,26 @@ func TestParseScopeAndRules(t *testing.T) {
 		}
 	}
 }
+
+func TestDecideOrg(t *testing.T) {
+	cases := []struct {
+		role OrgRole
+		perm Permission
+		want bool
+	}{
+		{OrgOwner, Permission{ModOrgSSO, ActRead}, true},
+		{OrgOwner, Permission{ModOrgSSO, ActUpdate}, true},
+		{OrgOwner, Permission{ModOrgSSO, ActDelete}, true},
+		{OrgAdmin, Permission{ModOrgSSO, ActRead}, false},
+		{OrgAdmin, Permission{ModOrgSSO, ActUpdate}, false},
+		{OrgMember, Permission{ModOrgSSO, ActRead}, false},
+		{OrgMember, Permission{ModOrganization, ActRead}, true},
+		{OrgMember, Permission{ModOrganization, ActUpdate}, false},
+		{OrgOwner, Permission{ModStack, ActRead}, false},
+	}
+	for _, c := range cases {
+		if got := DecideOrg(c.role, c.perm); got != c.want {
+			t.Errorf("DecideOrg(%q, %v) = %v, want %v", c.role, c.perm, got, c.want)
+		}
+	}
+}

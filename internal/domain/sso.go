@@ -18,6 +18,22 @@ type OrgSSO struct {
 	UpdatedAt    time.Time
 }
 
+// NewOrgSSO validates an organization's SSO settings. The client secret is
+// checked for size only; the caller seals it into ClientSecret (an empty
+// secret keeps the stored one).
+func NewOrgSSO(orgUID, issuer, clientID, secret string, strict bool, now time.Time) (OrgSSO, error) {
+	if err := ValidateIssuer(issuer); err != nil {
+		return OrgSSO{}, err
+	}
+	if err := ValidateClientID(clientID); err != nil {
+		return OrgSSO{}, err
+	}
+	if len(secret) > 1024 {
+		return OrgSSO{}, ErrInvalid("client_secret", "must be at most 1024 characters.")
+	}
+	return OrgSSO{OrgUID: orgUID, Issuer: issuer, ClientID: clientID, Strict: strict, CreatedAt: now, UpdatedAt: now}, nil
+}
+
 // ValidateIssuer checks an issuer URL: https, or http on a loopback host
 // (a provider on the same machine, as in tests); no query or fragment.
 func ValidateIssuer(issuer string) error {
