@@ -90,7 +90,7 @@ async function render() {
   const found = match(routes, path.replace(/\/+$/, '') || '/console');
   if (!found) { show404(); return; }
   const { route, params } = found;
-  if (!route.public && !session.user) { navigate(`/console/signin?next=${encodeURIComponent(path + location.search)}`, { replace: true }); return; }
+  if (!route.public && !session.user) { toSignIn(path); return; }
   let stack = null;
   try {
     if (route.stack) stack = await stackOf(params.key);
@@ -106,6 +106,18 @@ async function render() {
     replace(main, h('h1', { tabindex: '-1' }, 'This page could not be shown'), h('p', { class: 'form-error', role: 'alert' }, err.message));
   }
   if (seq === renderSeq) focusHeading();
+}
+
+// toSignIn sends a visitor without a session to the sign-in page, keeping
+// where they were going and an SSO error the callback reported.
+function toSignIn(path) {
+  const q = new URLSearchParams(location.search);
+  const err = q.get('sso_error');
+  q.delete('sso_error');
+  const rest = q.toString();
+  const to = new URLSearchParams({ next: path + (rest ? `?${rest}` : '') });
+  if (err) to.set('sso_error', err);
+  navigate(`/console/signin?${to}`, { replace: true });
 }
 
 function focusHeading() {

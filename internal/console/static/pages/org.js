@@ -2,7 +2,7 @@
 // owner the organization's single sign-on (OIDC) settings.
 
 import { api } from '../lib/api.js';
-import { h, replace, field, input, form, heading, section, link, table, say, checkbox, when } from '../lib/dom.js';
+import { h, replace, field, input, form, heading, section, link, table, say, checkbox, when, confirmButton, generalError } from '../lib/dom.js';
 import { session } from '../lib/session.js';
 import { navigate } from '../lib/router.js';
 
@@ -41,24 +41,34 @@ async function ssoSection(o) {
   try {
     sso = (await api('GET', `/v3/organizations/${encodeURIComponent(o.uid)}/sso`)).sso || {};
   } catch (err) {
-    if (err.status !== 404 && err.status !== 422) throw err;
+    return section('Single sign-on (OpenID Connect)', h('p', { class: 'form-error', role: 'alert' }, err.message));
   }
   const issuer = input({ name: 'issuer', type: 'url', value: sso.issuer || '' });
   const client = input({ name: 'client_id', value: sso.client_id || '' });
   const secret = input({ name: 'client_secret', type: 'password', autocomplete: 'off',
-    placeholder: sso.client_secret ? 'unchanged' : '' });
+    placeholder: sso.enabled ? 'unchanged' : '' });
   const strict = checkbox('Strict: members other than the owner must sign in through SSO', { name: 'strict', checked: !!sso.strict });
   const callback = sso.callback_url || `${location.origin}/v3/sso/callback`;
   return section('Single sign-on (OpenID Connect)',
     h('p', {}, 'Register this callback URL at your identity provider: ', h('code', {}, callback)),
     h('p', {}, 'Members sign in with “Sign in with SSO” and this organization’s ID, ', h('code', {}, o.uid), '.'),
     form('Single sign-on settings', [field('Issuer URL', issuer), field('Client ID', client),
-      field('Client secret', secret, { hint: sso.client_secret ? `Stored (${sso.client_secret}). Leave empty to keep it.` : 'Stored sealed; never shown again.' }),
+      field('Client secret', secret, { hint: sso.enabled ? 'Stored sealed. Leave empty to keep it.' : 'Stored sealed; never shown again.' }),
       strict], async () => {
       const body = { issuer: issuer.value.trim(), client_id: client.value.trim(), strict: strict.querySelector('input').checked };
       if (secret.value) body.client_secret = secret.value;
       await api('PUT', `/v3/organizations/${encodeURIComponent(o.uid)}/sso`, { body: { sso: body } });
-      secret.value = '';
       say('Single sign-on settings saved.');
-    }, 'Save SSO settings'));
+      navigate(location.pathname, { replace: true });
+    }, 'Save SSO settings'), sso.enabled ? turnOff(o) : h('p', {}, 'Single sign-on is off.'));
+}
+
+function turnOff(o) {
+  const err = generalError();
+  return h('div', {}, h('p', {}, `Single sign-on is on. Turning it off lets members sign in with passwords again.`), err,
+    confirmButton('Turn off SSO', 'Turn off single sign-on for this organization?', async () => {
+      await api('DELETE', `/v3/organizations/${encodeURIComponent(o.uid)}/sso`);
+      say('Single sign-on is off.');
+      navigate(location.pathname, { replace: true });
+    }, err));
 }

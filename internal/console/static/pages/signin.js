@@ -19,10 +19,9 @@ export default async function signin({ main, query }) {
   const next = safeNext(query.next);
   const notice = [];
   if (query.expired) notice.push(h('p', { class: 'notice', role: 'status' }, 'Your session has ended. Please sign in again.'));
-  if (query.sso_error) notice.push(h('p', { class: 'form-error', role: 'alert' }, `Single sign-on failed: ${query.sso_error}`));
   if (session.user) notice.push(h('p', { class: 'notice' }, `You are signed in as ${session.user.email}.`));
   const stepArea = h('div', {});
-  replace(main, h('div', { class: 'narrow' }, heading('Sign in to stackd'), notice, stepArea, ssoSection()));
+  replace(main, h('div', { class: 'narrow' }, heading('Sign in to stackd'), notice, stepArea, ssoSection(query.sso_error)));
   passwordStep();
 
   function passwordStep() {
@@ -61,9 +60,10 @@ export default async function signin({ main, query }) {
   }
 }
 
-function ssoSection() {
+function ssoSection(failure) {
   const org = input({ name: 'org', autocomplete: 'organization', required: true });
   const err = generalError();
+  if (failure) { err.textContent = `Single sign-on failed: ${failure}`; err.hidden = false; }
   // Not a plain GET form: CSP's form-action would stop the redirect to the
   // identity provider, which is another origin; a script navigation is not.
   const f = h('form', { 'aria-label': 'Sign in with SSO', novalidate: true },
