@@ -443,3 +443,9 @@ func (p *page) textByName(name string) string {
 		time.Sleep(80 * time.Millisecond)
 	}
 }
+
+// keys types keys into whatever has the focus ("\t" is Tab, "\r" Enter).
+func (p *page) keys(keys string) {
+	p.t.Helper()
+	p.do("type keys", chromedp.KeyEvent(keys))
+}

@@ -92,3 +92,27 @@ func TestSignInPasswordAndTwoFactor(t *testing.T) {
 	p.waitPath("/console/orgs/")
 	p.waitRole("button", "Sign out")
 }
+
+// TestKeyboardOnlySignIn: the sign-in form works with the keyboard alone:
+// focus starts in the email field, Tab moves to the password, Enter submits;
+// after a page change the focus is on the new page's heading, so the next
+// Tab reaches the page's first control (not the header again).
+func TestKeyboardOnlySignIn(t *testing.T) {
+	s := startServer(t)
+	p := newPage(t, s.URL)
+	p.open("/console/signin")
+	p.waitRole("textbox", "Email")
+	if got := eval[string](p, `document.activeElement.name`); got != "email" {
+		t.Fatalf("focus starts on %q, want the email field", got)
+	}
+	p.keys(ownerEmail + "\t" + ownerPassword + "\r")
+	p.waitPath("/console/orgs/")
+	p.open("/console/profile")
+	if got := eval[string](p, `document.activeElement.tagName`); got != "H1" {
+		t.Errorf("after navigating, the focus is on a %s, want the page's heading", got)
+	}
+	p.keys("\t")
+	if got := eval[string](p, `document.activeElement.name`); got != "first_name" {
+		t.Errorf("the first Tab stop after the heading is %q, want the First name field", got)
+	}
+}
