@@ -22,7 +22,7 @@ type page struct {
 	t    *testing.T
 	ctx  context.Context
 	base string
-	dir  string             // screenshots
+	dir  string            // screenshots
 	root cdp.BackendNodeID // queries look only under this node (0: the document)
 	*tab
 }
@@ -326,7 +326,10 @@ func (p *page) attr(role, name, attr string) string {
 }
 
 // call runs a function on the element with backend id.
-func (p *page) call(id cdp.BackendNodeID, fn string, args ...any) { p.t.Helper(); callOn[any](p, id, fn, args...) }
+func (p *page) call(id cdp.BackendNodeID, fn string, args ...any) {
+	p.t.Helper()
+	callOn[any](p, id, fn, args...)
+}
 
 func callOn[T any](p *page, id cdp.BackendNodeID, fn string, args ...any) T {
 	p.t.Helper()
@@ -381,7 +384,10 @@ func (p *page) waitText(s string) {
 }
 
 // path is the page's current location path.
-func (p *page) path() string { p.t.Helper(); return eval[string](p, `location.pathname + location.search`) }
+func (p *page) path() string {
+	p.t.Helper()
+	return eval[string](p, `location.pathname + location.search`)
+}
 
 // waitPath waits until the location path starts with prefix.
 func (p *page) waitPath(prefix string) {
