@@ -455,3 +455,37 @@ func (p *page) keys(keys string) {
 	p.t.Helper()
 	p.do("type keys", chromedp.KeyEvent(keys))
 }
+
+// controlRoles are the roles of the controls a person operates.
+var controlRoles = []string{"button", "link", "textbox", "searchbox", "checkbox", "radio", "combobox", "spinbutton", "listbox", "slider", "switch"}
+
+// unnamedControls lists the controls on the page that have no accessible
+// name, which a screen reader would announce as just "button" or "edit".
+func (p *page) unnamedControls() []string {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 20*time.Second)
+	defer cancel()
+	out, err := chromedp.Run(ctx, func(ctx context.Context, t *chromedp.Target) ([]string, error) {
+		doc, err := cdp.Call(ctx, t, runtime.Evaluate, runtime.EvaluateParams{Expression: "document"})
+		if err != nil {
+			return nil, err
+		}
+		var bad []string
+		for _, role := range controlRoles {
+			res, err := cdp.Call(ctx, t, accessibility.QueryAXTree, accessibility.QueryAXTreeParams{ObjectID: doc.Result.ObjectID, Role: role})
+			if err != nil {
+				return nil, err
+			}
+			for _, n := range res.Nodes {
+				if !n.Ignored && (n.Name == nil || strings.Trim(strings.TrimSpace(string(n.Name.Value)), `" `) == "") {
+					bad = append(bad, fmt.Sprintf("%s (node %d)", role, n.BackendDOMNodeID))
+				}
+			}
+		}
+		return bad, nil
+	})
+	if err != nil {
+		p.t.Fatalf("read the accessibility tree: %v", err)
+	}
+	return out
+}

@@ -111,7 +111,7 @@ func allTypes() map[string]any {
 
 // TestEveryPageRenders visits every console page of a stack filled through
 // the API, takes a screenshot of each, and checks that each shows its
-// heading and no error. The audit log shows the token's write as the
+// heading, no error and no control without an accessible name. The audit log shows the token's write as the
 // token, and a filter by that token finds it.
 func TestEveryPageRenders(t *testing.T) {
 	s := startServer(t)
@@ -146,7 +146,16 @@ func TestEveryPageRenders(t *testing.T) {
 		if p.has("heading", "This page could not be shown") {
 			t.Errorf("%s: %s", pg.path, p.bodyText())
 		}
+		if bad := p.unnamedControls(); len(bad) > 0 {
+			t.Errorf("%s: controls without an accessible name: %v", pg.path, bad)
+		}
 		p.shot("page-" + sanitize(strings.TrimPrefix(strings.TrimPrefix(pg.path, stack), "/console/")))
+	}
+
+	// The check above can fail: a button without a name is found.
+	eval[bool](p, `document.getElementById('main').appendChild(document.createElement('button')) !== null`)
+	if bad := p.unnamedControls(); len(bad) != 1 {
+		t.Errorf("an unnamed button added to the page: the check found %v, want it alone", bad)
 	}
 
 	p.open(stack + "/settings/audit-log")

@@ -23,7 +23,8 @@ func signInWithStack(t *testing.T, p *page, name string) string {
 
 // TestManagementTokenLifecycle: create a management token with a scope
 // picked per module, see its secret exactly once (a reload shows it no
-// more), use it, revoke it, and watch the API refuse it with 401.
+// more), use it, rotate it with a grace period (both secrets work), revoke
+// it, and watch the API refuse it with 401.
 func TestManagementTokenLifecycle(t *testing.T) {
 	s := startServer(t)
 	p := newPage(t, s.URL)
@@ -62,6 +63,22 @@ func TestManagementTokenLifecycle(t *testing.T) {
 		t.Fatal("the secret is in the page after a reload")
 	}
 	p.shot("management-tokens-list")
+
+	p.click("button", "Rotate deploy bot")
+	p.choose("Grace period for deploy bot's old secret", "Old secret works 5 more minutes")
+	p.click("button", "Rotate deploy bot now")
+	p.waitRole("region", "New secret of deploy bot")
+	rotated := p.value("textbox", "Token secret")
+	if rotated == secret || !strings.HasPrefix(rotated, "csmt") {
+		t.Fatalf("the rotated secret is %q", rotated)
+	}
+	p.waitText("The previous secret works until")
+	for _, sec := range []string{secret, rotated} {
+		if code, _ := s.get(t, "/v3/content_types", map[string]string{"authorization": sec, "api_key": key}); code != 200 {
+			t.Errorf("during the grace period a secret of the rotated token gets %d, want 200", code)
+		}
+	}
+	use["authorization"] = rotated
 
 	p.click("button", "Revoke deploy bot")
 	p.click("button", "Yes, revoke")
