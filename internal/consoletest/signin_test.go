@@ -43,9 +43,11 @@ func TestSignInWrongPassword(t *testing.T) {
 // TestSignInPasswordAndTwoFactor: a password sign-in, 2FA enrolment on the
 // profile page with the QR code, sign out, then a sign-in that needs the
 // code; a reload keeps the session (the CSRF token comes back from GET
-// /v3/user) and nothing of it is in localStorage.
+// /v3/user) and nothing of it is in localStorage. "Sign out everywhere"
+// then revokes the user's authtokens too.
 func TestSignInPasswordAndTwoFactor(t *testing.T) {
 	s := startServer(t)
+	cli := apiLogin(t, s) // an authtoken, as the CLI holds one
 	p := newPage(t, s.URL)
 	p.signIn(ownerEmail, ownerPassword)
 	p.waitPath("/console/orgs/")
@@ -91,6 +93,15 @@ func TestSignInPasswordAndTwoFactor(t *testing.T) {
 	p.click("button", "Verify")
 	p.waitPath("/console/orgs/")
 	p.waitRole("button", "Sign out")
+
+	p.click("link", "Profile ("+ownerEmail+")")
+	p.click("button", "Sign out everywhere")
+	p.waitPath("/console/signin")
+	if code, _ := s.get(t, "/v3/user", map[string]string{"authtoken": cli}); code != 401 {
+		t.Errorf("after signing out everywhere the CLI's authtoken gets %d, want 401", code)
+	}
+	p.open("/console/profile")
+	p.waitPath("/console/signin")
 }
 
 // TestKeyboardOnlySignIn: the sign-in form works with the keyboard alone:
