@@ -59,14 +59,14 @@ function roleForm(ctx, role) {
   const extra = h('textarea', { name: 'extra_rules', rows: 4, spellcheck: 'false' });
   extra.value = rules.length ? JSON.stringify(rules, null, 2) : '';
   return form(role ? 'Edit role' : 'Create a custom role', [field('Role name', name, { name: 'name' }), field('Description', description),
-    h('fieldset', {}, h('legend', {}, 'Branches'), checkbox('main', { name: 'branch.main', checked: (branch.branches || []).includes('main') })),
+    h('fieldset', {}, h('legend', {}, 'Branches'), checkbox('main', { name: 'branch.main', checked: (branch.branches || []).includes('main') }),
+      h('p', { class: 'field-error', 'data-error-for': 'rules.branch', hidden: true })),
     pick(ctx.cts, 'ct', ct.content_types || [], 'Content types', (c) => c.uid, (c) => c.title),
     aclBoxes('ctacl', ct.acl, 'On those content types'), aclBoxes('entryacl', (ct.acl || {}).sub_acl, 'On their entries'),
     aclBoxes('assetacl', asset.acl, 'On all assets'),
     pick(ctx.envs, 'env', env.environments || [], 'Environments it may publish to', (e) => e.uid, (e) => e.name),
     pick(ctx.locales, 'loc', loc.locales || [], 'Locales', (l) => l.code, (l) => l.code),
-    field('Other rules (JSON array)', extra, { name: 'rules', hint: 'Folder, taxonomy or more content type rules, as the API takes them.' }),
-    h('p', { class: 'field-error', 'data-error-for': 'rules', hidden: true })], async (f) => {
+    field('Other rules (JSON array)', extra, { name: 'rules', hint: 'Folder, taxonomy or more content type rules, as the API takes them.' })], async (f) => {
     const chosen = (prefix, items, valueOf) => items.map(valueOf).filter((v) => f.elements[`${prefix}.${v}`].checked);
     const ctUIDs = chosen('ct', ctx.cts, (c) => c.uid);
     const out = [{ module: 'branch', branches: f.elements['branch.main'].checked ? ['main'] : [], acl: { read: true } },
