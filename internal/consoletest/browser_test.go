@@ -31,9 +31,10 @@ const (
 
 // browser is the one chromium every test of the package opens tabs in.
 var browser struct {
-	once sync.Once
-	ctx  context.Context
-	err  error
+	once    sync.Once
+	ctx     context.Context
+	err     error
+	profile string // the fresh user-data-dir, removed after the tests
 }
 
 // chromiumPath finds Debian's chromium (STACKD_CHROMIUM overrides).
@@ -77,6 +78,7 @@ func startBrowser(path string) (context.Context, error) {
 	if err != nil {
 		return nil, err
 	}
+	browser.profile = dir
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path), chromedp.UserDataDir(dir), chromedp.Headless, chromedp.DisableGPU, chromedp.NoSandbox,
 		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.WindowSize(1280, 860),
@@ -102,6 +104,9 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	if browser.ctx != nil {
 		_ = chromedp.Cancel(browser.ctx)
+	}
+	if browser.profile != "" {
+		_ = os.RemoveAll(browser.profile)
 	}
 	os.Exit(code)
 }
