@@ -27,6 +27,7 @@ import (
 const (
 	ownerEmail    = "owner@example.com"
 	ownerPassword = "Owner-passw0rd"
+	testSecretKey = "console-browser-test-key-0123"
 )
 
 // browser is the one chromium every test of the package opens tabs in.
@@ -114,6 +115,7 @@ func TestMain(m *testing.M) {
 // stackd is a server under test.
 type stackd struct {
 	URL, CDA string
+	dataDir  string
 	srv      *server.Server
 }
 
@@ -121,7 +123,7 @@ type stackd struct {
 func startServer(t *testing.T, mod ...func(*server.Config)) *stackd {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	cfg := server.Config{Addr: "127.0.0.1:0", CDAAddr: "127.0.0.1:0", DataDir: t.TempDir(), SecretKey: "console-browser-test-key-0123",
+	cfg := server.Config{Addr: "127.0.0.1:0", CDAAddr: "127.0.0.1:0", DataDir: t.TempDir(), SecretKey: testSecretKey,
 		OwnerEmail: ownerEmail, OwnerPassword: ownerPassword, PasswordCost: auth.TestParams,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	for _, m := range mod {
@@ -135,7 +137,7 @@ func startServer(t *testing.T, mod ...func(*server.Config)) *stackd {
 	done := make(chan struct{})
 	go func() { _ = srv.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done; srv.Close() })
-	return &stackd{URL: "http://" + srv.CMAAddr(), CDA: "http://" + srv.CDAAddr(), srv: srv}
+	return &stackd{URL: "http://" + srv.CMAAddr(), CDA: "http://" + srv.CDAAddr(), dataDir: cfg.DataDir, srv: srv}
 }
 
 // screenshotDir is where page screenshots go: $STACKD_SCREENSHOT_DIR, or
