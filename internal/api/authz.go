@@ -79,7 +79,10 @@ func (a *API) authorize(r *http.Request, rt route) (*reqCtx, error) {
 		return nil, domain.ErrForbidden()
 	}
 	if rt.stack == needOrg {
-		return rc, a.authorizeOrg(r, rt, rc)
+		if err := a.authorizeOrg(r, rt, rc); err != nil {
+			return nil, err
+		}
+		return rc, nil
 	}
 	if rc.stack == nil {
 		return rc, nil
@@ -194,7 +197,7 @@ func (a *API) resolveStack(r *http.Request, apiKey string, rc *reqCtx) error {
 	if !acc.Member {
 		return domain.ErrStackUnknown()
 	}
-	if err := a.checkStrictSSO(r, st, rc); err != nil {
+	if err := checkStrictSSO(st, acc, rc); err != nil {
 		return err
 	}
 	rc.principal.IsOwner = st.OwnerUID == rc.user.UID

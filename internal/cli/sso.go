@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/server"
 )
 
 // orgSSO is `stackd org sso`: an organization's OpenID Connect provider
@@ -50,19 +51,25 @@ func orgSSO(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := domain.NewOrgSSO(*orgUID, *issuer, *clientID, secret, *strict, time.Now())
+	cfg, err := putSSO(ctx, core, *orgUID, *issuer, *clientID, secret, *strict)
 	if err != nil {
-		return err
-	}
-	if secret != "" {
-		cfg.ClientSecret = core.Box.Seal([]byte(secret))
-	}
-	if _, err := core.Store.PutOrgSSO(ctx, cfg); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "single sign-on configured for organization %s (issuer %s, strict %v)\n", *orgUID, cfg.Issuer, cfg.Strict)
 	fmt.Fprintf(env.Stdout, "callback URL to register at the identity provider: %s\n", callbackURL(*publicURL))
 	return nil
+}
+
+// putSSO validates the settings, seals a given secret and stores them.
+func putSSO(ctx context.Context, core *server.Core, orgUID, issuer, clientID, secret string, strict bool) (domain.OrgSSO, error) {
+	cfg, err := domain.NewOrgSSO(orgUID, issuer, clientID, secret, strict, time.Now())
+	if err != nil {
+		return cfg, err
+	}
+	if secret != "" {
+		cfg.ClientSecret = core.Box.Seal([]byte(secret))
+	}
+	return core.Store.PutOrgSSO(ctx, cfg)
 }
 
 // clientSecret reads the secret from the file when one is named (trailing

@@ -102,20 +102,6 @@ func (s *Store) SSORequired(ctx context.Context, userUID string) (bool, error) {
 	return orgs > 0 && strict == orgs, nil
 }
 
-// OrgSSOPolicy says whether an organization has strict SSO, and who owns it
-// (the owner is exempt), for the check on every stack request.
-func (s *Store) OrgSSOPolicy(ctx context.Context, orgUID string) (strict bool, ownerUID string, err error) {
-	err = s.read().row(ctx, `SELECT COALESCE(s.strict, FALSE), o.owner_uid FROM organizations o LEFT JOIN org_sso s ON s.org_uid = o.uid
-		WHERE o.uid = ?`, orgUID).Scan(&strict, &ownerUID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, "", errOrgNotFound()
-	}
-	if err != nil {
-		return false, "", fmt.Errorf("store: sso policy of %s: %w", orgUID, err)
-	}
-	return strict, ownerUID, nil
-}
-
 // SSOIdentity is one identity of an organization's provider.
 type SSOIdentity struct {
 	OrgUID, Issuer, Subject string

@@ -68,21 +68,26 @@ func stackByKey(ctx context.Context, c conn, apiKey string) (domain.Stack, error
 
 // Access is what a user may be on a stack.
 type Access struct {
-	Member   bool
-	Builtins []domain.Builtin
-	Rules    []domain.Rule // the rules of the user's custom roles
-	RoleUIDs []string
+	Member    bool
+	SSOStrict bool // the stack's organization has strict SSO and the user does not own it
+	Builtins  []domain.Builtin
+	Rules     []domain.Rule // the rules of the user's custom roles
+	RoleUIDs  []string
 }
 
 // StackAccess returns userUID's membership and roles on apiKey.
 func (s *Store) StackAccess(ctx context.Context, apiKey, userUID string) (Access, error) {
 	var a Access
-	var n int
+	var n, strict int
 	c := s.read()
-	if err := c.row(ctx, `SELECT COUNT(*) FROM stack_members WHERE api_key = ? AND user_uid = ?`, apiKey, userUID).Scan(&n); err != nil {
+	// One round trip answers membership and whether strict SSO applies
+	// (internal/api/sso_policy.go); the organization's owner is exempt.
+	if err := c.row(ctx, `SELECT COUNT(*), COALESCE(MAX(CASE WHEN o.strict AND g.owner_uid <> m.user_uid THEN 1 ELSE 0 END), 0)
+		FROM stack_members m JOIN stacks st ON st.api_key = m.api_key JOIN organizations g ON g.uid = st.org_uid
+		LEFT JOIN org_sso o ON o.org_uid = st.org_uid WHERE m.api_key = ? AND m.user_uid = ?`, apiKey, userUID).Scan(&n, &strict); err != nil {
 		return a, fmt.Errorf("store: stack membership: %w", err)
 	}
-	a.Member = n > 0
+	a.Member, a.SSOStrict = n > 0, strict > 0
 	if !a.Member {
 		return a, nil
 	}

@@ -25,6 +25,7 @@ func Run(t *testing.T, e Engine) {
 		{"UpdateUserNoLostWrites", testUpdateUserNoLostWrites},
 		{"Sessions", testSessions},
 		{"ConsoleSessions", testConsoleSessions},
+		{"OrgSSO", testOrgSSO},
 		{"Stacks", testStacks},
 		{"Sharing", testSharing},
 		{"StackSeq", testStackSeq},
