@@ -5,7 +5,10 @@
 #   1. go vet ./..., and go vet + go build of the load harness's own module (bench/; not the
 #      PocketBase program in bench/pocketbase, whose cold build takes minutes)
 #   2. go test ./... on SQLite, and on PostgreSQL too: $STACKD_TEST_POSTGRES_URL if set, else a
-#      throwaway cluster (scripts/pg.sh); then the concurrent-login tests under -race
+#      throwaway cluster (scripts/pg.sh), the browser tests apart; then the concurrent-login tests
+#      under -race
+#   2b. browser: the web console driven in Debian's chromium (internal/consoletest, docs/console.md);
+#      screenshots of every page go to $STACKD_SCREENSHOT_DIR, else a kept temp folder it prints
 #   3. operations (internal/opstest, the built binary as a separate process): kill -9 under
 #      concurrent entry and asset writes on SQLite and PostgreSQL, PostgreSQL stopped in immediate
 #      mode under load (503s, recovery by itself), backup under load and restore
@@ -17,7 +20,7 @@
 #      (compat/cli.test.mjs) and the csdx export → import round trip (compat/roundtrip.test.mjs);
 #      one line sums up the client calls. npm ci runs only when compat/package-lock.json is new
 #      to this machine.
-# Under CI=true a missing PostgreSQL or Node.js is an error; elsewhere it is a warning.
+# Under CI=true a missing PostgreSQL, Node.js or chromium is an error; elsewhere it is a warning.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -106,7 +109,8 @@ stage "go vet + build bench/" bench_build
 # counts (e.g. "permission matrix: N cells checked").
 go_test() {
   set -o pipefail
-  go test -count=1 -timeout 20m -v "$@" ./... 2>&1 |
+  # shellcheck disable=SC2046 # one word per package
+  go test -count=1 -timeout 20m -v "$@" $(go list ./... | grep -v /internal/consoletest) 2>&1 |
     grep -v -E '^(=== (RUN|PAUSE|CONT|NAME)|\s*--- (PASS|SKIP)|PASS$)'
 }
 stage "go test ($pg_label)" go_test "$@"
@@ -114,6 +118,18 @@ stage "go test ($pg_label)" go_test "$@"
 stage "go test -race (concurrent logins)" go test -race -count=1 -timeout 10m \
   -run 'TestUnknownEmailsConcurrently|TestLockoutBurst|TestSessionCapConcurrent|TestHasher|TestLoginBusyHasher' \
   ./internal/api/ ./internal/auth/
+
+# --- b2. the web console in a real browser ----------------------------------------------------
+# The tests skip themselves without chromium (and fail under CI=true); screenshots are kept.
+SHOTS=${STACKD_SCREENSHOT_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/stackd-screenshots.XXXXXX")}
+browser() {
+  local t0=$SECONDS rc=0
+  STACKD_SCREENSHOT_DIR=$SHOTS go test -count=1 -timeout 10m "$@" ./internal/consoletest/ || rc=$?
+  echo "browser tests took $((SECONDS - t0)) s; screenshots of the console pages: $SHOTS"
+  return "$rc"
+}
+stage "browser (console in chromium)" browser "$@"
+
 
 # --- c. operations: crashes, outages, backups and failover (internal/opstest) ---------------
 # ops_test runs opstest tests matching $1; they build stackd and start it (and PostgreSQL clusters
@@ -262,5 +278,6 @@ stage "compat (official clients: CMA SDK, delivery SDK, csdx)" compat_stage
 # --- e. summary ------------------------------------------------------------------------------
 printf '\n'
 printf '%s\n' "${results[@]}"
+echo "console screenshots: $SHOTS"
 printf '%d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]
