@@ -78,3 +78,12 @@ const entryBody = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed 
 	"pariatur. Excepteur sint occaecat cupidatat non proident, sunt in culpa qui officia deserunt mollit anim id est " +
 	"laborum. Sed ut perspiciatis unde omnis iste natus error sit voluptatem accusantium doloremque laudantium, totam " +
 	"rem aperiam, eaque ipsa quae ab illo inventore veritatis et quasi architecto beatae vitae dicta sunt explicabo."
+
+// decodeObject reads a JSON object.
+func decodeObject(raw []byte) (map[string]any, error) {
+	var out map[string]any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return nil, fmt.Errorf("decode %s: %w", raw, err)
+	}
+	return out, nil
+}

@@ -26,16 +26,26 @@ var scenarios = []scenario{
 		pb: func(e *runEnv) load { return e.pbLoad("GET", "/api/collections/entries/records/"+e.pbs.RecordID, "") }},
 	{Key: "list", Name: "list 100 entries", Goal: "≥ 5× PocketBase",
 		stackd: func(e *runEnv) load { return e.cma("GET", "/v3/content_types/article/entries?limit=100", "") },
-		pb: func(e *runEnv) load {
-			return e.pbLoad("GET", "/api/collections/entries/records?perPage=100&skipTotal=1", "")
-		}},
+		pb: pbList},
 	{Key: "cda-read", Name: "CDA read one published entry", Goal: "measured (delivery issue)",
 		stackd: func(e *runEnv) load {
 			return e.cda("/v3/content_types/article/entries/" + e.st.EntryUID + "?environment=production")
 		}},
-	{Key: "cda-list", Name: "CDA list 100 published entries", Goal: "measured (delivery issue)",
+	{Key: "cda-list", Name: "CDA list 100 published entries", Goal: "≥ 5× PocketBase's list (delivery issue)",
 		stackd: func(e *runEnv) load {
 			return e.cda("/v3/content_types/article/entries?limit=100&environment=production")
+		},
+		pb: pbList},
+	{Key: "cda-include", Name: "CDA list 100 with include[]=author", Goal: "≥ 3× PocketBase's list (delivery issue)",
+		stackd: func(e *runEnv) load {
+			return e.cda("/v3/content_types/article/entries?limit=100&include[]=author&environment=production")
+		},
+		pb: pbList},
+	{Key: "file", Name: "asset file (1200×800 PNG, untransformed)", Goal: "the image row's reference",
+		stackd: func(e *runEnv) load { return e.base(e.cdaURL+e.st.ImagePath, "GET", "", map[string]string{}) }},
+	{Key: "image", Name: "image width=300 (from the variant cache)", Goal: "≥ 50% of the untransformed file's rate",
+		stackd: func(e *runEnv) load {
+			return e.base(e.cdaURL+e.st.ImagePath+"?width=300", "GET", "", map[string]string{})
 		}},
 	{Key: "create", Name: "create one entry", Goal: "≥ 3× PocketBase (normal), ≥ 1.2× (full)",
 		stackd: func(e *runEnv) load {
@@ -44,6 +54,11 @@ var scenarios = []scenario{
 		pb: func(e *runEnv) load {
 			return e.pbLoad("POST", "/api/collections/entries/records", `{"title":"Bench %d","body":"`+entryBody+`"}`)
 		}},
+}
+
+// pbList is PocketBase's list of 100 records, the reference of the list rows.
+func pbList(e *runEnv) load {
+	return e.pbLoad("GET", "/api/collections/entries/records?perPage=100&skipTotal=1", "")
 }
 
 // runEnv is what the scenarios' requests are built from.
