@@ -1,0 +1,52 @@
+package domain
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+// TestUncleanJSONRefused: JSON kept as sent (schema keys stackd does not
+// read, content type options) and the strings of scopes and rules are
+// refused with a 422 when they hold invalid UTF-8 or NUL: PostgreSQL
+// cannot store the first, and the same input must get the same answer on
+// both engines. Found by FuzzSchema (testdata/fuzz/FuzzSchema).
+func TestUncleanJSONRefused(t *testing.T) {
+	parsers := map[string]func(json.RawMessage) error{
+		"schema": func(raw json.RawMessage) error { _, err := ParseSchema(raw); return err },
+		"options": func(raw json.RawMessage) error {
+			return ValidateContentType(&ContentType{UID: "a", Title: "A", Options: raw})
+		},
+		"scope": func(raw json.RawMessage) error { _, _, err := ParseScope(raw); return err },
+		"rules": func(raw json.RawMessage) error { _, err := ParseRules(raw); return err },
+	}
+	for _, tc := range []struct {
+		name, parser, raw, field string
+	}{
+		{"invalid UTF-8 in field_metadata", "schema",
+			"[{\"display_name\":\"0\",\"uid\":\"a\",\"data_type\":\"text\",\"field_metadata\":{\"\xff\":true}}]", "schema"},
+		{"NUL in a display_name", "schema", `[{"display_name":"a\u0000","uid":"a","data_type":"text"}]`, "schema.0.display_name"},
+		{"NUL in a key stackd keeps", "schema", `[{"display_name":"a","uid":"a","data_type":"text","x\u0000":1}]`, "schema.0"},
+		{"invalid UTF-8 in an option", "options", "{\"url_pattern\":\"/\xc3\"}", "options"},
+		{"NUL in an option stackd does not read", "options", `{"x":["\u0000"]}`, "options.x.0"},
+		{"NUL in a branch alias", "scope", `[{"module":"branch_alias","branch_aliases":["a\u0000"]}]`, "scope.0.branch_aliases.0"},
+		{"NUL in a content type uid", "rules",
+			`[{"module":"branch","branches":["main"]},{"module":"content_type","content_types":["\u0000"]}]`, "rules.1.content_types.0"},
+		{"an empty branch uid", "rules", `[{"module":"branch","branches":[""]}]`, "rules.0.branches"},
+		{"an invalid branch uid", "rules", `[{"module":"branch","branches":["Main Branch"]}]`, "rules.0.branches"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := parsers[tc.parser](json.RawMessage(tc.raw))
+			e, ok := AsError(err)
+			if !ok || e.Kind != KindInvalid || len(e.Fields[tc.field]) == 0 {
+				t.Fatalf("got %v (fields %v); want a 422 naming %s", err, fieldsOf(e), tc.field)
+			}
+		})
+	}
+}
+
+func fieldsOf(e *Error) map[string][]string {
+	if e == nil {
+		return nil
+	}
+	return e.Fields
+}
