@@ -9,11 +9,12 @@ import (
 	"strings"
 
 	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/input"
 	"github.com/stackd/stackd/internal/store"
 )
 
 // rootFolder is the folder parameter Contentstack uses for the top level.
-const rootFolder = "cs_root"
+const rootFolder = input.RootFolder
 
 func parentJSON(uid string) any {
 	if uid == "" {
@@ -160,7 +161,7 @@ type assetBody struct {
 // metadata, a multipart body replaces the file (replaceAsset). Both make
 // a new version.
 func (a *API) updateAsset(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
-	if isMultipart(r) {
+	if input.IsMultipart(r) {
 		return a.replaceAsset(w, r, rc)
 	}
 	var body assetBody

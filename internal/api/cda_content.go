@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/input"
 	"github.com/stackd/stackd/internal/store"
 )
 
@@ -75,10 +76,10 @@ func (a *API) cdaEntries(w http.ResponseWriter, r *http.Request, cc *cdaCtx) err
 	if err != nil {
 		return err
 	}
-	proj := parseProjection(r.URL.Query())
+	proj := input.ParseProjection(r.URL.Query())
 	items := make([]map[string]any, 0, len(entries))
 	for _, pe := range entries {
-		items = append(items, proj.apply(cdaEntryJSON(pe)))
+		items = append(items, proj.Apply(cdaEntryJSON(pe)))
 	}
 	writeList(w, "entries", items, total, lf)
 	return nil
@@ -96,7 +97,7 @@ func (a *API) cdaEntry(w http.ResponseWriter, r *http.Request, cc *cdaCtx) error
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"entry": parseProjection(r.URL.Query()).apply(cdaEntryJSON(pe))})
+	writeJSON(w, http.StatusOK, map[string]any{"entry": input.ParseProjection(r.URL.Query()).Apply(cdaEntryJSON(pe))})
 	return nil
 }
 
@@ -117,10 +118,10 @@ func (a *API) cdaAssets(w http.ResponseWriter, r *http.Request, cc *cdaCtx) erro
 	if err != nil {
 		return err
 	}
-	proj := parseProjection(r.URL.Query())
+	proj := input.ParseProjection(r.URL.Query())
 	items := make([]map[string]any, 0, len(assets))
 	for _, pa := range assets {
-		items = append(items, proj.apply(a.cdaAssetJSON(r, pa)))
+		items = append(items, proj.Apply(a.cdaAssetJSON(r, pa)))
 	}
 	writeList(w, "assets", items, total, lf)
 	return nil
@@ -138,6 +139,6 @@ func (a *API) cdaAsset(w http.ResponseWriter, r *http.Request, cc *cdaCtx) error
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"asset": parseProjection(r.URL.Query()).apply(a.cdaAssetJSON(r, pa))})
+	writeJSON(w, http.StatusOK, map[string]any{"asset": input.ParseProjection(r.URL.Query()).Apply(a.cdaAssetJSON(r, pa))})
 	return nil
 }

@@ -50,3 +50,29 @@ func fieldsOf(e *Error) map[string][]string {
 	}
 	return e.Fields
 }
+
+// TestAssetTextRefused: an asset's text fields (an upload form's fields,
+// a folder's name and parent) with NUL or invalid UTF-8 are a 422: they
+// reached PostgreSQL and failed there (a 500). Found by FuzzUpload (seed
+// with a NUL title).
+func TestAssetTextRefused(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		check func() error
+		field string
+	}{
+		{"NUL in a title", func() error { return ValidateAsset(&Asset{Title: "a\x00b"}) }, "title"},
+		{"invalid UTF-8 in a description", func() error { return ValidateAsset(&Asset{Title: "a", Description: "\xff"}) }, "description"},
+		{"NUL in a parent folder", func() error { return ValidateAsset(&Asset{Title: "a", ParentUID: "blt\x00"}) }, "parent_uid"},
+		{"invalid UTF-8 in a tag", func() error { return ValidateAsset(&Asset{Title: "a", Tags: []string{"\xc3"}}) }, "tags"},
+		{"invalid UTF-8 in a folder name", func() error { return ValidateFolder(&Asset{Name: "x\xff"}) }, "name"},
+		{"NUL in a folder's parent", func() error { return ValidateFolder(&Asset{Name: "x", ParentUID: "\x00"}) }, "parent_uid"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.check()
+			if e, ok := AsError(err); !ok || e.Kind != KindInvalid || len(e.Fields[tc.field]) == 0 {
+				t.Fatalf("got %v; want a 422 naming %s", err, tc.field)
+			}
+		})
+	}
+}

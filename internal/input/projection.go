@@ -1,24 +1,24 @@
-package api
+package input
 
 import (
 	"net/url"
 	"strings"
 )
 
-// projection is what only[BASE][] and except[BASE][] ask of entries: keep
+// Projection is what only[BASE][] and except[BASE][] ask of entries: keep
 // only some fields, or drop some. Paths may be dotted (author.name) and
 // reach into groups and lists of groups. uid is always kept.
-type projection struct {
+type Projection struct {
 	only, except pathTree
 }
 
 // pathTree is a set of dotted paths: a key with no children is a whole field.
 type pathTree map[string]pathTree
 
-// parseProjection reads only[BASE]… and except[BASE]… parameters, in any
+// ParseProjection reads only[BASE]… and except[BASE]… parameters, in any
 // of the array spellings clients use (only[BASE][]=a, only[BASE][0]=a).
-func parseProjection(q url.Values) projection {
-	var p projection
+func ParseProjection(q url.Values) Projection {
+	var p Projection
 	for key, values := range q {
 		var tree *pathTree
 		switch {
@@ -54,8 +54,8 @@ func (t pathTree) add(path string) {
 	}
 }
 
-// apply projects one entry's JSON.
-func (p projection) apply(m map[string]any) map[string]any {
+// Apply projects one entry's JSON.
+func (p Projection) Apply(m map[string]any) map[string]any {
 	if p.only != nil {
 		uid := m["uid"]
 		m = keep(m, p.only)
