@@ -5,12 +5,17 @@
 #   1. go vet ./...
 #   2. go test ./... on SQLite, and on PostgreSQL too: $STACKD_TEST_POSTGRES_URL if set, else a
 #      throwaway cluster (scripts/pg.sh)
-#   3. compat: build stackd, serve it over TLS as cma.test/cda.test, and drive it with the official
+#   3. fuzz: every Go fuzz target (each func FuzzX in a _test.go file, listed per package with
+#      go test -list) runs for $STACKD_FUZZ_TIME (default 10s; 0 skips the stage), one target per
+#      go test invocation as -fuzz requires, two at a time with one worker each; a failing input
+#      is written under the package's testdata/fuzz/ and printed
+#   4. compat: build stackd, serve it over TLS as cma.test/cda.test, and drive it with the official
 #      clients from npm: the CMA SDK (compat/smoke.test.mjs), the delivery SDK
 #      (compat/delivery.test.mjs), both SDKs module by module (compat/sdk.test.mjs), the csdx CLI
 #      (compat/cli.test.mjs) and the csdx export → import round trip (compat/roundtrip.test.mjs);
 #      one line sums up the client calls. npm ci runs only when compat/package-lock.json is new
 #      to this machine.
+# Each stage's time is printed when it ends and in the summary, with the total.
 # Under CI=true a missing PostgreSQL or Node.js is an error; elsewhere it is a warning.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -51,18 +56,20 @@ warn() {
   printf '%s\n\n' '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!' >&2
 }
 
-# stage NAME CMD... runs one stage and records its result; it never stops the script.
+# stage NAME CMD... runs one stage and records its result and time; it never stops the script.
 # CMD returns 0 for passed, 2 for skipped, anything else for failed.
 stage() {
-  local name=$1 rc
+  local name=$1 rc t0=$SECONDS result
   shift
   printf '\n==> %s\n' "$name"
   "$@" && rc=0 || rc=$?
   case $rc in
-    0) passed=$((passed + 1)); results+=("PASS  $name") ;;
-    2) results+=("SKIP  $name") ;;
-    *) failed=$((failed + 1)); results+=("FAIL  $name") ;;
+    0) passed=$((passed + 1)); result=PASS ;;
+    2) result=SKIP ;;
+    *) failed=$((failed + 1)); result=FAIL ;;
   esac
+  results+=("$result  $name ($((SECONDS - t0)) s)")
+  printf '<== %s: %s in %d s\n' "$name" "$result" "$((SECONDS - t0))"
 }
 
 # --- a. PostgreSQL -------------------------------------------------------------------------
@@ -95,7 +102,59 @@ go_test() {
 }
 stage "go test ($pg_label)" go_test "$@"
 
-# --- c./d. compat: the built server driven by the official clients --------------------------
+# --- c. fuzz: every fuzz target for a short while ----------------------------------------------
+FUZZ_TIME=${STACKD_FUZZ_TIME:-10s}
+
+# fuzz_targets prints "package target" for every fuzz target: the packages whose tests declare a
+# FuzzX function, with their targets as go test -list names them.
+fuzz_targets() {
+  local dir pkg
+  find . -name node_modules -prune -o -name '*_test.go' -print0 |
+    xargs -0 -r grep -lE '^func Fuzz[A-Za-z0-9_]*\(f \*testing\.F\)' | xargs -r -n1 dirname | sort -u |
+    while read -r dir; do
+      pkg=$(go list "$dir") || return 1
+      go test -list '^Fuzz' "$dir" | grep -E '^Fuzz' | sed "s|^|$pkg |" || return 1
+    done
+}
+
+# fuzz_one PKG TARGET LOG fuzzes one target with one worker; its output goes to LOG and its exit
+# status to LOG.rc.
+fuzz_one() {
+  local rc=0
+  go test -run '^$' -fuzz "^$2\$" -fuzztime "$FUZZ_TIME" -parallel 1 "$1" >"$3" 2>&1 || rc=$?
+  echo "$rc" >"$3.rc"
+}
+
+# fuzz runs the targets two at a time (two cores), each for FUZZ_TIME, then prints one line per
+# target; a failure prints the target's output, which names the failing input.
+fuzz() {
+  [ "$FUZZ_TIME" != 0 ] || { echo "STACKD_FUZZ_TIME=0: fuzzing skipped."; return 2; }
+  local list pkg target log i=0 rc=0
+  list=$(fuzz_targets) || return 1
+  [ -n "$list" ] || { echo "no fuzz targets found" >&2; return 1; }
+  echo "$(wc -l <<<"$list") fuzz targets, $FUZZ_TIME each, two at a time"
+  mkdir -p "$TMP/fuzz"
+  while read -r pkg target; do
+    [ "$i" -lt 2 ] || wait -n || true
+    fuzz_one "$pkg" "$target" "$TMP/fuzz/$target.log" &
+    i=$((i + 1))
+  done <<<"$list"
+  wait
+  while read -r pkg target; do
+    log=$TMP/fuzz/$target.log
+    if [ "$(cat "$log.rc")" = 0 ]; then
+      printf 'ok    %s %s (%s)\n' "$pkg" "$target" "$(grep -Eo 'execs: [0-9]+' "$log" | tail -n1)"
+    else
+      rc=1
+      printf 'FAIL  %s %s\n' "$pkg" "$target"
+      grep -v '^fuzz: elapsed' "$log"
+    fi
+  done <<<"$list"
+  return "$rc"
+}
+stage "fuzz ($FUZZ_TIME a target)" fuzz
+
+# --- d./e. compat: the built server driven by the official clients --------------------------
 # start_server serves $TMP/data over TLS on CMA_PORT/CDA_PORT and waits for /healthz.
 start_server() {
   CMA_PORT=$(free_port 58443)
@@ -211,8 +270,8 @@ compat_stage() {
 }
 stage "compat (official clients: CMA SDK, delivery SDK, csdx)" compat_stage
 
-# --- e. summary ------------------------------------------------------------------------------
+# --- f. summary ------------------------------------------------------------------------------
 printf '\n'
 printf '%s\n' "${results[@]}"
-printf '%d passed, %d failed\n' "$passed" "$failed"
+printf '%d passed, %d failed in %d s\n' "$passed" "$failed" "$SECONDS"
 [ "$failed" -eq 0 ]
