@@ -9,7 +9,8 @@ import (
 // read, content type options) and the strings of scopes and rules are
 // refused with a 422 when they hold invalid UTF-8 or NUL: PostgreSQL
 // cannot store the first, and the same input must get the same answer on
-// both engines. Found by FuzzSchema (testdata/fuzz/FuzzSchema).
+// both engines. Found by FuzzSchema (testdata/fuzz/FuzzSchema) and
+// FuzzExtension.
 func TestUncleanJSONRefused(t *testing.T) {
 	parsers := map[string]func(json.RawMessage) error{
 		"schema": func(raw json.RawMessage) error { _, err := ParseSchema(raw); return err },
@@ -18,6 +19,10 @@ func TestUncleanJSONRefused(t *testing.T) {
 		},
 		"scope": func(raw json.RawMessage) error { _, _, err := ParseScope(raw); return err },
 		"rules": func(raw json.RawMessage) error { _, err := ParseRules(raw); return err },
+		"extension scope": func(raw json.RawMessage) error {
+			return ValidateExtension(&Extension{Title: "W", Type: "widget", Src: "https://example.com", Config: json.RawMessage("{}"), Scope: raw})
+		},
+		"extension config": func(raw json.RawMessage) error { _, err := ParseExtensionConfig(raw); return err },
 	}
 	for _, tc := range []struct {
 		name, parser, raw, field string
@@ -33,6 +38,10 @@ func TestUncleanJSONRefused(t *testing.T) {
 			`[{"module":"branch","branches":["main"]},{"module":"content_type","content_types":["\u0000"]}]`, "rules.1.content_types.0"},
 		{"an empty branch uid", "rules", `[{"module":"branch","branches":[""]}]`, "rules.0.branches"},
 		{"an invalid branch uid", "rules", `[{"module":"branch","branches":["Main Branch"]}]`, "rules.0.branches"},
+		// Found by FuzzExtension: the SDK's upload sends scope as text, kept as sent.
+		{"invalid UTF-8 in an extension scope", "extension scope", "{\"content_types\":[\"$all\"],\"x\":\"\xff\"}", "scope"},
+		{"NUL in an extension scope", "extension scope", `{"content_types":["$all"],"x":"\u0000"}`, "scope.x"},
+		{"NUL in an extension config", "extension config", `"{\"a\":\"\\u0000\"}"`, "config.a"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := parsers[tc.parser](json.RawMessage(tc.raw))

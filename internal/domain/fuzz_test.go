@@ -321,6 +321,47 @@ func FuzzExpiry(f *testing.F) {
 	})
 }
 
+// FuzzExtension: an extension (from a JSON body or the SDK's multipart
+// upload, whose config and scope arrive as text) is refused with a 422, or
+// accepted with clean text and config and scope that are JSON objects
+// stored as clean text.
+func FuzzExtension(f *testing.F) {
+	f.Add("Color Picker", "field", "text", "https://example.com/color.html", "", `{"default":"#fff"}`, "", "color,ui")
+	f.Add("Dashboard", "dashboard", "", "", "<html><body>hi</body></html>", `"{}"`, "", "")
+	f.Add("Sidebar", "widget", "", "https://example.com/w.html", "", ``, `{"content_types":["$all"]}`, "a, b,,c")
+	f.Add("Sidebar", "widget", "", "https://example.com/w.html", "", `{}`, `{"content_types":["blog","blog"]}`, "")
+	f.Add("Plugin", "rte_plugin", "", "https://example.com/p.js", "", `[]`, `[]`, "")
+	f.Add("W", "widget", "", "https://example.com/w.html", "", `null`, `{"content_types":["$all"],"x":"\u0000"}`, "")
+	f.Add("W", "widget", "", "https://example.com/w.html", "", `{}`, "{\"content_types\":[\"$all\"],\"x\":\"\xff\"}", "")
+	f.Fuzz(func(t *testing.T, title, typ, dataType, src, srcdoc, config, scope, tags string) {
+		x := Extension{Title: title, Type: typ, DataType: dataType, Src: src, Srcdoc: srcdoc, Tags: SplitList(tags)}
+		if scope != "" {
+			x.Scope = json.RawMessage(scope)
+		}
+		cfg, err := ParseExtensionConfig(json.RawMessage(config))
+		if err != nil {
+			checkClientError(t, "ParseExtensionConfig", err, KindInvalid)
+			return
+		}
+		x.Config = cfg
+		if err := ValidateExtension(&x); err != nil {
+			checkClientError(t, "ValidateExtension", err, KindInvalid)
+			return
+		}
+		mustStorable(t, append([]string{x.Title, x.Type, x.DataType, x.Src, x.Srcdoc}, x.Tags...))
+		for _, raw := range []json.RawMessage{x.Config, x.Scope} {
+			var obj map[string]any
+			if raw == nil {
+				continue
+			}
+			if !utf8.Valid(raw) || json.Unmarshal(raw, &obj) != nil || obj == nil {
+				t.Fatalf("accepted %q: not a JSON object in UTF-8", raw)
+			}
+			mustStorable(t, obj)
+		}
+	})
+}
+
 // checkClientError fails unless err is a domain error of kind want that
 // names at least one field.
 func checkClientError(t *testing.T, what string, err error, want Kind) {
