@@ -85,3 +85,34 @@ func TestAssetTextRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestWebhookTextRefused: NUL in a webhook's channels or a destination's
+// credentials and headers is a 422, as everywhere else. Found by
+// FuzzWebhook (its seed with a NUL channel).
+func TestWebhookTextRefused(t *testing.T) {
+	valid := func() Webhook {
+		return Webhook{Name: "W", RetryPolicy: "manual", Channels: []string{"assets.create"},
+			Destinations: []WebhookDestination{{TargetURL: "https://example.com/h", CustomHeader: []WebhookHeader{{HeaderName: "X-A", Value: "v"}}}}}
+	}
+	for _, tc := range []struct {
+		name  string
+		edit  func(w *Webhook)
+		field string
+	}{
+		{"NUL in a channel", func(w *Webhook) { w.Channels[0] = "a\x00" }, "channels"},
+		{"NUL in a password", func(w *Webhook) { w.Destinations[0].HTTPBasicPassword = "p\x00" }, "destinations.0"},
+		{"invalid UTF-8 in a header value", func(w *Webhook) { w.Destinations[0].CustomHeader[0].Value = "\xff" }, "destinations.0.custom_header.0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := valid()
+			if err := ValidateWebhook(&w); err != nil {
+				t.Fatalf("valid webhook refused: %v", err)
+			}
+			tc.edit(&w)
+			err := ValidateWebhook(&w)
+			if e, ok := AsError(err); !ok || e.Kind != KindInvalid || len(e.Fields[tc.field]) == 0 {
+				t.Fatalf("got %v; want a 422 naming %s", err, tc.field)
+			}
+		})
+	}
+}
