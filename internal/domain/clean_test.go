@@ -116,3 +116,38 @@ func TestWebhookTextRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestWorkflowTextRefused: NUL in a workflow's name, a stage's name, the
+// uids it names or a stage's SYS_ACL.others (kept as sent) is a 422. Found
+// by FuzzWorkflow's seeds.
+func TestWorkflowTextRefused(t *testing.T) {
+	valid := func() Workflow {
+		return Workflow{Name: "W", Branches: []string{"main"}, ContentTypes: []string{"blog"},
+			Stages: []WorkflowStage{{UID: "a", Name: "A"}, {UID: "b", Name: "B"}}}
+	}
+	for _, tc := range []struct {
+		name  string
+		edit  func(w *Workflow)
+		field string
+	}{
+		{"NUL in the name", func(w *Workflow) { w.Name = "W\x00" }, "name"},
+		{"invalid UTF-8 in the description", func(w *Workflow) { w.Description = "\xff" }, "description"},
+		{"NUL in an admin user", func(w *Workflow) { w.AdminUsers.Users = []string{"\x00"} }, "admin_users"},
+		{"NUL in a stage name", func(w *Workflow) { w.Stages[1].Name = "B\x00" }, "workflow_stages.1.name"},
+		{"NUL in a stage's role", func(w *Workflow) { w.Stages[0].SysACL.Roles.UIDs = []string{"r\x00"} }, "workflow_stages.0.SYS_ACL"},
+		{"NUL in others", func(w *Workflow) { w.Stages[0].SysACL.Others = json.RawMessage(`{"x":"\u0000"}`) }, "workflow_stages.0.SYS_ACL.others.x"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := valid()
+			if err := NormalizeWorkflow(&w); err != nil {
+				t.Fatalf("valid workflow refused: %v", err)
+			}
+			w = valid()
+			tc.edit(&w)
+			err := NormalizeWorkflow(&w)
+			if e, ok := AsError(err); !ok || e.Kind != KindInvalid || len(e.Fields[tc.field]) == 0 {
+				t.Fatalf("got %v (fields %v); want a 422 naming %s", err, fieldsOf(e), tc.field)
+			}
+		})
+	}
+}

@@ -427,6 +427,71 @@ func FuzzWebhook(f *testing.F) {
 	})
 }
 
+// FuzzWorkflow: a workflow body (read as the HTTP layer reads it) is
+// refused with a 422, or accepted as a workflow stored as clean text with
+// distinct stage uids, which a second normalization leaves unchanged;
+// moving between its stages never panics.
+func FuzzWorkflow(f *testing.F) {
+	for _, s := range []string{
+		`{"name":"Review","description":"Two steps","enabled":true,"branches":["main"],"content_types":["$all"],
+		  "admin_users":{"users":["blt1"],"roles":[]},"workflow_stages":[
+		  {"name":"Draft","color":"#2196f3","SYS_ACL":{"roles":{"uids":[]},"users":{"uids":["$all"]},"others":{}},"next_available_stages":["$all"],"entry_lock":"$none"},
+		  {"name":"Approved","color":"#74ba76","SYS_ACL":{"roles":{"uids":["bltrole"]},"users":{"uids":[]},"others":{}},"next_available_stages":[],"entry_lock":"$others"}]}`,
+		`{"name":"W","branches":["main"],"content_types":["blog","page"],"workflow_stages":[{"uid":"s1","name":"A"},{"uid":"s1","name":"B"}]}`,
+		`{"name":"W","branches":["main"],"content_types":["blog"],"workflow_stages":[{"name":"A","color":"red"},{"name":"B"}]}`,
+		`{"name":"W","branches":["main"],"content_types":["Blog"],"workflow_stages":[{"name":"A"},{"name":"A"}]}`,
+		`{"name":"W","branches":[],"content_types":[],"workflow_stages":[]}`, `{}`,
+		`{"name":"W\u0000","branches":["main"],"content_types":["blog"],"workflow_stages":[{"name":"A"},{"name":"B"}]}`,
+		`{"name":"W","branches":["main"],"content_types":["blog"],"workflow_stages":[{"name":"A","SYS_ACL":{"others":{"x":"\u0000"}}},{"name":"B"}]}`,
+		`{"name":"W","branches":["main"],"content_types":["blog"],"admin_users":{"users":["\u0000"]},"workflow_stages":[{"name":"A"},{"name":"B"}]}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		var b struct {
+			Name         string          `json:"name"`
+			Description  string          `json:"description"`
+			Enabled      bool            `json:"enabled"`
+			Branches     []string        `json:"branches"`
+			ContentTypes []string        `json:"content_types"`
+			AdminUsers   Principals      `json:"admin_users"`
+			Stages       []WorkflowStage `json:"workflow_stages"`
+		}
+		if !utf8.ValidString(raw) || json.Unmarshal([]byte(raw), &b) != nil { // the HTTP layer refuses these (400)
+			return
+		}
+		w := Workflow{Name: b.Name, Description: b.Description, Enabled: b.Enabled, Branches: b.Branches,
+			ContentTypes: b.ContentTypes, AdminUsers: b.AdminUsers, Stages: b.Stages}
+		AssignStageUIDs(w.Stages, nil)
+		if err := NormalizeWorkflow(&w); err != nil {
+			checkClientError(t, "NormalizeWorkflow", err, KindInvalid)
+			return
+		}
+		mustStorable(t, w)
+		seen := map[string]bool{}
+		for _, s := range w.Stages {
+			if seen[s.UID] {
+				t.Fatalf("stage uid %q accepted twice", s.UID)
+			}
+			seen[s.UID] = true
+		}
+		again := w
+		again.Stages = slices.Clone(w.Stages)
+		if err := NormalizeWorkflow(&again); err != nil {
+			t.Fatalf("a normalized workflow is refused: %v", err)
+		}
+		if diff := cmp.Diff(w, again); diff != "" {
+			t.Fatalf("a second normalization changed the workflow (-first +second):\n%s", diff)
+		}
+		m := Mover{UserUID: "blt1", RoleUIDs: []string{"bltrole"}}
+		for _, from := range w.Stages {
+			for _, to := range w.Stages {
+				_ = CheckStageMove(w, from.UID, to.UID, m)
+			}
+		}
+	})
+}
+
 // checkClientError fails unless err is a domain error of kind want that
 // names at least one field.
 func checkClientError(t *testing.T, what string, err error, want Kind) {

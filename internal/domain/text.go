@@ -64,3 +64,14 @@ func CleanJSON(field string, raw []byte) error {
 	}
 	return NoNUL(field, v)
 }
+
+// cleanTexts returns a 422 on field when any of texts holds NUL or invalid
+// UTF-8.
+func cleanTexts(field string, texts ...string) error {
+	for _, t := range texts {
+		if !CleanText(t) {
+			return ErrInvalid(field, "must not contain NUL characters or invalid UTF-8.")
+		}
+	}
+	return nil
+}
