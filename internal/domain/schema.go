@@ -268,7 +268,7 @@ func parseBlocks(raw json.RawMessage, at string, depth int, p *problems) []Block
 		seen[b.UID] = true
 		if ref, ok := m["reference_to"]; ok && string(ref) != "null" {
 			refs, _ := strList(ref, bp+".reference_to", p)
-			if len(refs) != 1 {
+			if len(refs) != 1 || !schemaUID.MatchString(refs[0]) {
 				p.add(bp+".reference_to", "must name one global field.")
 			} else {
 				b.ReferenceTo = refs[0]
