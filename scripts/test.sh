@@ -8,7 +8,8 @@
 #   3. fuzz: every Go fuzz target (each func FuzzX in a _test.go file, listed per package with
 #      go test -list) runs for $STACKD_FUZZ_TIME (default 10s; 0 skips the stage), one target per
 #      go test invocation as -fuzz requires, two at a time with one worker each; a failing input
-#      is written under the package's testdata/fuzz/ and printed
+#      is written under the package's testdata/fuzz/ and printed (Go 1.26's spurious "context
+#      deadline exceeded" at the end of -fuzztime, with no failing input, is not a failure)
 #   4. compat: build stackd, serve it over TLS as cma.test/cda.test, and drive it with the official
 #      clients from npm: the CMA SDK (compat/smoke.test.mjs), the delivery SDK
 #      (compat/delivery.test.mjs), both SDKs module by module (compat/sdk.test.mjs), the csdx CLI
@@ -143,7 +144,9 @@ fuzz() {
   while read -r pkg target; do
     log=$TMP/fuzz/$target.log
     if [ "$(cat "$log.rc")" = 0 ]; then
-      printf 'ok    %s %s (%s)\n' "$pkg" "$target" "$(grep -Eo 'execs: [0-9]+' "$log" | tail -n1)"
+      printf 'ok    %s %s\n' "$pkg" "$target"
+    elif deadline_race "$log"; then
+      printf 'ok    %s %s (stopped by the fuzztime deadline race of Go 1.26, go.dev/issue/75804)\n' "$pkg" "$target"
     else
       rc=1
       printf 'FAIL  %s %s\n' "$pkg" "$target"
@@ -151,6 +154,15 @@ fuzz() {
     fi
   done <<<"$list"
   return "$rc"
+}
+
+# deadline_race LOG reports whether a failed fuzz run is Go 1.26's race at the end of -fuzztime
+# (go.dev/issue/75804, fixed in Go 1.27): its only error is "context deadline exceeded" and it
+# wrote no failing input. A real failure always writes one (testdata/fuzz/...). Drop this check
+# once go.mod names Go 1.27.
+deadline_race() {
+  ! grep -q 'Failing input written' "$1" &&
+    [ "$(grep -v -E '^(fuzz: |--- FAIL: Fuzz|FAIL|exit status|ok )' "$1" | sed 's/^[[:space:]]*//' | sort -u)" = "context deadline exceeded" ]
 }
 stage "fuzz ($FUZZ_TIME a target)" fuzz
 
