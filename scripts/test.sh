@@ -5,11 +5,12 @@
 #   1. go vet ./...
 #   2. go test ./... on SQLite, and on PostgreSQL too: $STACKD_TEST_POSTGRES_URL if set, else a
 #      throwaway cluster (scripts/pg.sh)
-#   3. fuzz: every Go fuzz target (each func FuzzX in a _test.go file, listed per package with
-#      go test -list) runs for $STACKD_FUZZ_TIME (default 10s; 0 skips the stage), one target per
-#      go test invocation as -fuzz requires, two at a time with one worker each; a failing input
-#      is written under the package's testdata/fuzz/ and printed (Go 1.26's spurious "context
-#      deadline exceeded" at the end of -fuzztime, with no failing input, is not a failure)
+#   3. fuzz: every Go fuzz target (each func FuzzX in a _test.go file; one fuzzing test binary
+#      per package, go test -c -fuzz, lists them) runs for $STACKD_FUZZ_TIME (default 10s; 0
+#      skips the stage), one target per run as -fuzz requires, two at a time with one worker
+#      each; a failing input is written under the package's testdata/fuzz/ and printed (Go 1.26's
+#      spurious "context deadline exceeded" at the end of -fuzztime, with no failing input, is
+#      not a failure)
 #   4. compat: build stackd, serve it over TLS as cma.test/cda.test, and drive it with the official
 #      clients from npm: the CMA SDK (compat/smoke.test.mjs), the delivery SDK
 #      (compat/delivery.test.mjs), both SDKs module by module (compat/sdk.test.mjs), the csdx CLI
@@ -106,50 +107,54 @@ stage "go test ($pg_label)" go_test "$@"
 # --- c. fuzz: every fuzz target for a short while ----------------------------------------------
 FUZZ_TIME=${STACKD_FUZZ_TIME:-10s}
 
-# fuzz_targets prints "package target" for every fuzz target: the packages whose tests declare a
-# FuzzX function, with their targets as go test -list names them.
-fuzz_targets() {
-  local dir pkg
+# fuzz_build builds, for every package whose tests declare a FuzzX function, one fuzzing
+# (instrumented) test binary, and prints "dir binary target" for each of its fuzz targets as the
+# binary lists them. Running the binary directly, as go test would, spares a link per target.
+fuzz_build() {
+  local dir bin
   find . -name node_modules -prune -o -name '*_test.go' -print0 |
     xargs -0 -r grep -lE '^func Fuzz[A-Za-z0-9_]*\(f \*testing\.F\)' | xargs -r -n1 dirname | sort -u |
     while read -r dir; do
-      pkg=$(go list "$dir") || return 1
-      go test -list '^Fuzz' "$dir" | grep -E '^Fuzz' | sed "s|^|$pkg |" || return 1
+      bin=$TMP/fuzz/$(tr / _ <<<"${dir#./}").test
+      go test -c -fuzz=. -o "$bin" "$dir" || return 1
+      (cd "$dir" && "$bin" -test.list '^Fuzz') | grep -E '^Fuzz' | sed "s|^|$dir $bin |" || return 1
     done
 }
 
-# fuzz_one PKG TARGET LOG fuzzes one target with one worker; its output goes to LOG and its exit
-# status to LOG.rc.
+# fuzz_one DIR BINARY TARGET LOG fuzzes one target with one worker, in the package's folder (its
+# testdata) and with go test's corpus cache; its output goes to LOG and its exit status to LOG.rc.
 fuzz_one() {
-  local rc=0
-  go test -run '^$' -fuzz "^$2\$" -fuzztime "$FUZZ_TIME" -parallel 1 "$1" >"$3" 2>&1 || rc=$?
-  echo "$rc" >"$3.rc"
+  local rc=0 cache
+  cache=$(go env GOCACHE)/fuzz/$(cd "$1" && go list .)
+  (cd "$1" && "$2" -test.run '^$' -test.fuzz "^$3\$" -test.fuzztime "$FUZZ_TIME" -test.parallel 1 \
+    -test.fuzzcachedir "$cache" -test.paniconexit0) >"$4" 2>&1 || rc=$?
+  echo "$rc" >"$4.rc"
 }
 
 # fuzz runs the targets two at a time (two cores), each for FUZZ_TIME, then prints one line per
 # target; a failure prints the target's output, which names the failing input.
 fuzz() {
   [ "$FUZZ_TIME" != 0 ] || { echo "STACKD_FUZZ_TIME=0: fuzzing skipped."; return 2; }
-  local list pkg target log i=0 rc=0
-  list=$(fuzz_targets) || return 1
-  [ -n "$list" ] || { echo "no fuzz targets found" >&2; return 1; }
-  echo "$(wc -l <<<"$list") fuzz targets, $FUZZ_TIME each, two at a time"
+  local list dir bin target log i=0 rc=0 t0=$SECONDS
   mkdir -p "$TMP/fuzz"
-  while read -r pkg target; do
+  list=$(fuzz_build) || return 1
+  [ -n "$list" ] || { echo "no fuzz targets found" >&2; return 1; }
+  echo "$(wc -l <<<"$list") fuzz targets built in $((SECONDS - t0)) s; $FUZZ_TIME each, two at a time"
+  while read -r dir bin target; do
     [ "$i" -lt 2 ] || wait -n || true
-    fuzz_one "$pkg" "$target" "$TMP/fuzz/$target.log" &
+    fuzz_one "$dir" "$bin" "$target" "$TMP/fuzz/$target.log" &
     i=$((i + 1))
   done <<<"$list"
   wait
-  while read -r pkg target; do
+  while read -r dir bin target; do
     log=$TMP/fuzz/$target.log
     if [ "$(cat "$log.rc")" = 0 ]; then
-      printf 'ok    %s %s\n' "$pkg" "$target"
+      printf 'ok    %s %s\n' "$dir" "$target"
     elif deadline_race "$log"; then
-      printf 'ok    %s %s (stopped by the fuzztime deadline race of Go 1.26, go.dev/issue/75804)\n' "$pkg" "$target"
+      printf 'ok    %s %s (stopped by the fuzztime deadline race of Go 1.26, go.dev/issue/75804)\n' "$dir" "$target"
     else
       rc=1
-      printf 'FAIL  %s %s\n' "$pkg" "$target"
+      printf 'FAIL  %s %s\n' "$dir" "$target"
       grep -v '^fuzz: elapsed' "$log"
     fi
   done <<<"$list"
