@@ -113,7 +113,7 @@ FUZZ_TIME=${STACKD_FUZZ_TIME:-10s}
 fuzz_build() {
   local dir bin
   find . -name node_modules -prune -o -name '*_test.go' -print0 |
-    xargs -0 -r grep -lE '^func Fuzz[A-Za-z0-9_]*\(f \*testing\.F\)' | xargs -r -n1 dirname | sort -u |
+    xargs -0 -r grep -lE '^func Fuzz[A-Za-z0-9_]*\([A-Za-z_][A-Za-z0-9_]* \*testing\.F\)' | xargs -r -n1 dirname | sort -u |
     while read -r dir; do
       bin=$TMP/fuzz/$(tr / _ <<<"${dir#./}").test
       go test -c -fuzz=. -o "$bin" "$dir" || return 1
