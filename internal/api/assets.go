@@ -9,11 +9,12 @@ import (
 	"strings"
 
 	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/input"
 	"github.com/stackd/stackd/internal/store"
 )
 
 // rootFolder is the folder parameter Contentstack uses for the top level.
-const rootFolder = "cs_root"
+const rootFolder = input.RootFolder
 
 func parentJSON(uid string) any {
 	if uid == "" {
@@ -166,7 +167,7 @@ func (a *API) updateAsset(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 	if err != nil {
 		return err
 	}
-	if isMultipart(r) {
+	if input.IsMultipart(r) {
 		return a.replaceAsset(w, r, rc, im)
 	}
 	var body assetBody

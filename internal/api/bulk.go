@@ -5,34 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/input"
 	"github.com/stackd/stackd/internal/store"
 )
-
-// bulkBody is the body of POST /v3/bulk/{publish,unpublish,delete}, not
-// wrapped in a key, as the official SDK sends it.
-type bulkBody struct {
-	Entries      []bulkEntry `json:"entries"`
-	Assets       []bulkAsset `json:"assets"`
-	Locales      []string    `json:"locales"`
-	Environments []string    `json:"environments"`
-	ScheduledAt  string      `json:"scheduled_at"`
-}
-
-type bulkEntry struct {
-	UID            string          `json:"uid"`
-	ContentType    string          `json:"content_type"`
-	ContentTypeUID string          `json:"content_type_uid"` // accepted as a synonym of content_type
-	Locale         string          `json:"locale"`
-	Version        json.RawMessage `json:"version"`
-}
-
-type bulkAsset struct {
-	UID     string          `json:"uid"`
-	Version json.RawMessage `json:"version"`
-}
 
 var bulkNotices = map[string]string{
 	domain.ActionPublish:   "Your publish request is in progress.",
@@ -57,7 +34,7 @@ func (a *API) bulkDelete(w http.ResponseWriter, r *http.Request, rc *reqCtx) err
 // otherwise), and publish rules must allow every entry. The job runs in
 // the background (jobHandlers) and answers GET /v3/bulk/jobs/{job_id}.
 func (a *API) bulk(w http.ResponseWriter, r *http.Request, rc *reqCtx, action string) error {
-	var b bulkBody
+	var b input.BulkBody
 	if err := decodeJSON(r, &b); err != nil {
 		return err
 	}
@@ -77,7 +54,7 @@ func (a *API) bulk(w http.ResponseWriter, r *http.Request, rc *reqCtx, action st
 	if action == domain.ActionDelete {
 		kind = domain.JobBulkDelete
 	}
-	scheduled, err := scheduledAt(b.ScheduledAt, a.Now())
+	scheduled, err := input.ScheduledAt(b.ScheduledAt, a.Now())
 	if err != nil {
 		return err
 	}
@@ -93,7 +70,7 @@ func (a *API) bulk(w http.ResponseWriter, r *http.Request, rc *reqCtx, action st
 // bulkRequest reads a bulk body into a store request. Without locales,
 // each entry acts in its own locale (the master when it names none) and
 // each asset in the master locale.
-func (a *API) bulkRequest(r *http.Request, rc *reqCtx, action string, b bulkBody) (store.PublishRequest, error) {
+func (a *API) bulkRequest(r *http.Request, rc *reqCtx, action string, b input.BulkBody) (store.PublishRequest, error) {
 	req := store.PublishRequest{APIKey: rc.stack.APIKey, Master: rc.stack.MasterLocale, Action: action, Type: "bulk",
 		Actor: jobActor(rc), At: a.Now()}
 	if len(b.Entries)+len(b.Assets) == 0 {
@@ -109,71 +86,27 @@ func (a *API) bulkRequest(r *http.Request, rc *reqCtx, action string, b bulkBody
 			return req, err
 		}
 		if len(b.Locales) > 0 {
-			if locales, err = publishLocales(b.Locales, rc.stack.MasterLocale); err != nil {
+			if locales, err = input.PublishLocales(b.Locales, rc.stack.MasterLocale); err != nil {
 				return req, err
 			}
 		}
 	}
 	req.Locales = locales
 	for i, e := range b.Entries {
-		t, err := bulkEntryTarget(i, e, locales, rc.stack.MasterLocale)
+		t, err := input.BulkEntryTarget(i, e, locales, rc.stack.MasterLocale)
 		if err != nil {
 			return req, err
 		}
-		req.Entries = append(req.Entries, t)
+		req.Entries = append(req.Entries, store.EntryTarget(t))
 	}
 	for i, as := range b.Assets {
-		t, err := bulkAssetTarget(i, as, locales, rc.stack.MasterLocale)
+		t, err := input.BulkAssetTarget(i, as, locales, rc.stack.MasterLocale)
 		if err != nil {
 			return req, err
 		}
-		req.Assets = append(req.Assets, t)
+		req.Assets = append(req.Assets, store.AssetTarget(t))
 	}
 	return req, nil
-}
-
-func bulkEntryTarget(i int, e bulkEntry, locales []string, master string) (store.EntryTarget, error) {
-	at := fmt.Sprintf("entries.%d", i)
-	ct := e.ContentType
-	if ct == "" {
-		ct = e.ContentTypeUID
-	}
-	for _, s := range []string{e.UID, ct, e.Locale} {
-		if !domain.CleanText(s) {
-			return store.EntryTarget{}, domain.ErrInvalid(at, "holds NUL characters or invalid UTF-8.")
-		}
-	}
-	if strings.TrimSpace(e.UID) == "" || strings.TrimSpace(ct) == "" {
-		return store.EntryTarget{}, domain.ErrInvalid(at, "must have a uid and a content_type.")
-	}
-	v, err := publishVersion(e.Version)
-	if err != nil {
-		return store.EntryTarget{}, domain.ErrInvalid(at+".version", "must be a version number (1, 2, …).")
-	}
-	t := store.EntryTarget{ContentType: ct, UID: e.UID, Locale: e.Locale, Version: v, Locales: locales}
-	if len(locales) == 0 {
-		t.Locales = []string{master}
-		if e.Locale != "" {
-			t.Locales = []string{e.Locale}
-		}
-	}
-	return t, nil
-}
-
-func bulkAssetTarget(i int, as bulkAsset, locales []string, master string) (store.AssetTarget, error) {
-	at := fmt.Sprintf("assets.%d", i)
-	if !domain.CleanText(as.UID) || strings.TrimSpace(as.UID) == "" {
-		return store.AssetTarget{}, domain.ErrInvalid(at, "must have a uid.")
-	}
-	v, err := publishVersion(as.Version)
-	if err != nil {
-		return store.AssetTarget{}, domain.ErrInvalid(at+".version", "must be a version number (1, 2, …).")
-	}
-	t := store.AssetTarget{UID: as.UID, Version: v, Locales: locales}
-	if len(locales) == 0 {
-		t.Locales = []string{master}
-	}
-	return t, nil
 }
 
 // bulkAllowed refuses the whole request (403) when any item is not

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/input"
 	"github.com/stackd/stackd/internal/store"
 )
 
@@ -177,10 +178,10 @@ func (a *API) cdaAssets(w http.ResponseWriter, r *http.Request, cc *cdaCtx) erro
 	if err != nil {
 		return err
 	}
-	proj := opts.proj.at(baseProjection)
+	proj := opts.proj.At(input.BaseProjection)
 	items := make([]map[string]any, 0, len(assets))
 	for _, pa := range assets {
-		items = append(items, proj.apply(a.cdaAssetJSON(r, pa, opts)))
+		items = append(items, proj.Apply(a.cdaAssetJSON(r, pa, opts)))
 	}
 	writeList(w, "assets", items, total, lf)
 	return nil
@@ -202,6 +203,6 @@ func (a *API) cdaAsset(w http.ResponseWriter, r *http.Request, cc *cdaCtx) error
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"asset": opts.proj.at(baseProjection).apply(a.cdaAssetJSON(r, pa, opts))})
+	writeJSON(w, http.StatusOK, map[string]any{"asset": opts.proj.At(input.BaseProjection).Apply(a.cdaAssetJSON(r, pa, opts))})
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/input"
 	"github.com/stackd/stackd/internal/store"
 )
 
@@ -50,14 +51,14 @@ func (a *API) showDelivered(r *http.Request, f store.DeliveryFilter, opts entryO
 		assets[uid] = a.cdaAssetJSON(r, pa, opts)
 	}
 	v := &entryView{opts: opts, included: included, assets: assets, show: cdaEntryJSON}
-	base := opts.proj.at(baseProjection)
+	base := opts.proj.At(input.BaseProjection)
 	items := make([]map[string]any, 0, len(entries))
 	for _, pe := range entries {
 		m, err := v.entry(pe, opts.inc, "", 0)
 		if err != nil {
 			return nil, err
 		}
-		items = append(items, base.apply(m))
+		items = append(items, base.Apply(m))
 	}
 	return items, nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/input"
 	"github.com/stackd/stackd/internal/store"
 )
 
@@ -34,7 +35,7 @@ func (a *API) cdaSync(w http.ResponseWriter, r *http.Request, cc *cdaCtx) error 
 	}
 	page, err := a.Store.SyncLog(r.Context(), store.SyncFilter{APIKey: cur.Stack, Branch: cur.Branch, Env: cur.Env,
 		Locale: cur.Locale, ContentTypes: cur.CTs, Types: cur.Types, StartAt: cur.Start, Lo: cur.Lo, Hi: cur.Hi,
-		Init: cur.Init, After: cur.After, Limit: syncPageSize + 1})
+		Init: cur.Init, After: (*store.SyncKey)(cur.After), Limit: syncPageSize + 1})
 	if err != nil {
 		return err
 	}
@@ -55,12 +56,12 @@ func (a *API) cdaSync(w http.ResponseWriter, r *http.Request, cc *cdaCtx) error 
 	}
 	next.Hi = page.Hi
 	if more {
-		last := page.Items[len(page.Items)-1].SyncKey
+		last := input.SyncKey(page.Items[len(page.Items)-1].SyncKey)
 		next.Page, next.After, next.Skip = true, &last, cur.Skip+len(page.Items)
-		out["pagination_token"] = sealCursor(a.Box, next)
+		out["pagination_token"] = input.SealCursor(a.Box, next)
 	} else {
 		next.Page, next.Init, next.After, next.Skip, next.Lo = false, false, nil, 0, page.Hi
-		out["sync_token"] = sealCursor(a.Box, next)
+		out["sync_token"] = input.SealCursor(a.Box, next)
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -68,13 +69,13 @@ func (a *API) cdaSync(w http.ResponseWriter, r *http.Request, cc *cdaCtx) error 
 
 // syncRequest reads the filters of a sync request into a cursor for the
 // request's stack, branch and environment.
-func syncRequest(r *http.Request, cc *cdaCtx, now time.Time) (syncCursor, error) {
+func syncRequest(r *http.Request, cc *cdaCtx, now time.Time) (input.SyncCursor, error) {
 	q := r.URL.Query()
 	branch, err := requestBranch(r)
 	if err != nil {
-		return syncCursor{}, err
+		return input.SyncCursor{}, err
 	}
-	c := syncCursor{V: 1, Stack: cc.stack.APIKey, Branch: branch, Env: cc.env.UID, Locale: q.Get("locale"),
+	c := input.SyncCursor{V: 1, Stack: cc.stack.APIKey, Branch: branch, Env: cc.env.UID, Locale: q.Get("locale"),
 		CTs: splitList(q["content_type_uid"]), Types: splitList(q["type"]), Issued: now.UnixMilli()}
 	for _, t := range c.Types {
 		if !slices.Contains(syncTypes, t) {
@@ -117,21 +118,21 @@ func parseSyncDate(s string) (time.Time, error) {
 
 // syncCursorOf picks where the request starts: a pagination token, else a
 // sync token, else an init. A token must be used where it was issued.
-func (a *API) syncCursorOf(r *http.Request, want syncCursor) (syncCursor, error) {
+func (a *API) syncCursorOf(r *http.Request, want input.SyncCursor) (input.SyncCursor, error) {
 	q := r.URL.Query()
 	for _, param := range []string{"pagination_token", "sync_token"} {
 		tok := q.Get(param)
 		if tok == "" {
 			continue
 		}
-		c, err := openCursor(a.Box, param, tok, a.Now())
+		c, err := input.OpenCursor(a.Box, param, tok, a.Now())
 		if err != nil {
 			return c, err
 		}
 		if c.Page != (param == "pagination_token") {
-			return c, errSyncToken(param)
+			return c, input.ErrSyncToken(param)
 		}
-		if err := c.bound(param, want); err != nil {
+		if err := c.Bound(param, want); err != nil {
 			return c, err
 		}
 		if !c.Page {
@@ -208,7 +209,7 @@ func (a *API) syncEntries(r *http.Request, cc *cdaCtx, items []store.SyncItem) (
 func Housekeeping(d Deps) []func(ctx context.Context, now time.Time) error {
 	return []func(ctx context.Context, now time.Time) error{
 		func(ctx context.Context, now time.Time) error {
-			return d.Store.PruneSyncLog(ctx, now.Add(-syncTokenTTL))
+			return d.Store.PruneSyncLog(ctx, now.Add(-input.SyncTokenTTL))
 		},
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/input"
 	"github.com/stackd/stackd/internal/store"
 )
 
@@ -82,7 +83,7 @@ func (a *API) listEntries(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 	if err != nil {
 		return err
 	}
-	proj := parseProjection(r.URL.Query())
+	proj := input.ParseProjection(r.URL.Query())
 	items := make([]map[string]any, 0, len(entries))
 	for _, e := range entries {
 		items = append(items, entryJSON(e))
@@ -94,7 +95,7 @@ func (a *API) listEntries(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 		return err
 	}
 	for i := range items {
-		items[i] = proj.apply(items[i])
+		items[i] = proj.Apply(items[i])
 	}
 	writeList(w, "entries", items, total, f)
 	return nil
@@ -102,7 +103,7 @@ func (a *API) listEntries(w http.ResponseWriter, r *http.Request, rc *reqCtx) er
 
 // getEntry is GET …/entries/{entry_uid}?locale=&version=&include_fallback=.
 func (a *API) getEntry(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
-	version, err := versionParam(r.URL.Query().Get("version"), "version", true)
+	version, err := input.Version(r.URL.Query().Get("version"), "version", true)
 	if err != nil {
 		return err
 	}
@@ -120,17 +121,8 @@ func (a *API) getEntry(w http.ResponseWriter, r *http.Request, rc *reqCtx) error
 		return err
 	}
 	setETag(w, e.Version)
-	writeJSON(w, http.StatusOK, map[string]any{"entry": parseProjection(r.URL.Query()).apply(item)})
+	writeJSON(w, http.StatusOK, map[string]any{"entry": input.ParseProjection(r.URL.Query()).Apply(item)})
 	return nil
-}
-
-// versionParam reads a version number: a positive integer, or 0 when
-// absent and optional.
-func versionParam(s, field string, optional bool) (int, error) {
-	if s == "" && optional {
-		return 0, nil
-	}
-	return domain.ParseVersion(field, s)
 }
 
 // updateEntry is PUT …/entries/{entry_uid}?locale=. The fields sent replace

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/input"
 	"github.com/stackd/stackd/internal/store"
 )
 
@@ -86,7 +87,7 @@ func (a *API) unnameEntryVersion(w http.ResponseWriter, r *http.Request, rc *req
 // setVersionName names (or, with "", unnames) the version in the path, in
 // the locale of the body, else of the query, else the master.
 func (a *API) setVersionName(r *http.Request, rc *reqCtx, name, locale string) error {
-	version, err := versionParam(r.PathValue("version_number"), "version_number", false)
+	version, err := input.Version(r.PathValue("version_number"), "version_number", false)
 	if err != nil {
 		return err
 	}

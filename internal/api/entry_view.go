@@ -73,7 +73,7 @@ func (v *entryView) expand(m map[string]any, fields []domain.Field, inc domain.I
 			if child, err = v.entry(ref, below, full, depth+1); err != nil {
 				return val
 			}
-			child = v.opts.proj.at(full).apply(child)
+			child = v.opts.proj.At(full).Apply(child)
 			if v.opts.refCT {
 				child["_content_type_uid"] = ref.Entry.ContentType
 			}

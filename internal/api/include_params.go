@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/input"
 )
 
 // includeKey matches the spellings of include[] clients send: include[]
@@ -38,7 +39,7 @@ func includeValues(q url.Values) []string {
 // include_dimension.
 type entryOptions struct {
 	inc       domain.Includes
-	proj      projections
+	proj      input.Projections
 	refCT     bool
 	metadata  bool
 	dimension bool
@@ -52,6 +53,6 @@ func readEntryOptions(r *http.Request) (entryOptions, error) {
 	if err != nil {
 		return entryOptions{}, err
 	}
-	return entryOptions{inc: inc, proj: parseProjections(q), refCT: q.Get("include_reference_content_type_uid") == "true",
+	return entryOptions{inc: inc, proj: input.ParseProjections(q), refCT: q.Get("include_reference_content_type_uid") == "true",
 		metadata: q.Get("include_metadata") == "true", dimension: q.Get("include_dimension") == "true"}, nil
 }

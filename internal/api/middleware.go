@@ -13,6 +13,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/input"
 )
 
 type ctxKey int
@@ -61,7 +62,7 @@ func (a *API) middleware(next http.Handler, listener string) http.Handler {
 		r = r.WithContext(ctx)
 		// Multipart bodies (uploads) are left to their handlers, which
 		// apply the upload limit (assets) or BodyLimit (extensions).
-		if r.Body != nil && a.BodyLimit > 0 && !isMultipart(r) {
+		if r.Body != nil && a.BodyLimit > 0 && !input.IsMultipart(r) {
 			r.Body = http.MaxBytesReader(w, r.Body, a.BodyLimit)
 		}
 		sw := &statusWriter{ResponseWriter: w}

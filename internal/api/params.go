@@ -2,58 +2,18 @@ package api
 
 import (
 	"cmp"
-	"math"
 	"net/http"
 	"slices"
-	"strconv"
 
-	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/input"
 )
 
 // listParams are the paging and sorting parameters every list call takes.
-type listParams struct {
-	Skip, Limit  int
-	IncludeCount bool
-	CountOnly    bool
-	Asc, Desc    string
-}
+type listParams = input.List
 
-const maxLimit = 100
-
-// parseList reads skip, limit, include_count, count, asc and desc. skip and
-// limit accept any non-negative number, exponent notation included (the
-// csdx export sends skip=1e+100); limit is clamped to 100.
-func parseList(r *http.Request) (listParams, error) {
-	q := r.URL.Query()
-	p := listParams{Limit: maxLimit, Asc: q.Get("asc"), Desc: q.Get("desc")}
-	var err error
-	if p.Skip, err = nonNegative(q.Get("skip"), "skip", 0); err != nil {
-		return p, err
-	}
-	if p.Limit, err = nonNegative(q.Get("limit"), "limit", maxLimit); err != nil {
-		return p, err
-	}
-	if p.Limit == 0 || p.Limit > maxLimit {
-		p.Limit = maxLimit
-	}
-	p.IncludeCount = q.Get("include_count") == "true"
-	p.CountOnly = q.Get("count") == "true"
-	return p, nil
-}
-
-func nonNegative(s, field string, def int) (int, error) {
-	if s == "" {
-		return def, nil
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(f) || f < 0 {
-		return 0, domain.ErrInvalid(field, "must be a non-negative number.")
-	}
-	if f > math.MaxInt32 {
-		return math.MaxInt32, nil
-	}
-	return int(f), nil
-}
+// parseList reads skip, limit, include_count, count, asc and desc
+// (input.ParseList).
+func parseList(r *http.Request) (listParams, error) { return input.ParseList(r.URL.Query()) }
 
 // listBody builds the answer of a list call over items already in memory:
 // sorted by asc/desc, paged, with "count" when asked, or only the count.

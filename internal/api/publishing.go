@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -9,24 +8,9 @@ import (
 	"time"
 
 	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/input"
 	"github.com/stackd/stackd/internal/store"
 )
-
-// publishTargets is where a publish body sends something:
-// {"environments": [names], "locales": [codes]}.
-type publishTargets struct {
-	Environments []string `json:"environments"`
-	Locales      []string `json:"locales"`
-}
-
-// publishBody is the body of an entry or asset publish or unpublish.
-type publishBody struct {
-	Entry       *publishTargets `json:"entry"`
-	Asset       *publishTargets `json:"asset"`
-	Locale      string          `json:"locale"`
-	Version     json.RawMessage `json:"version"`
-	ScheduledAt string          `json:"scheduled_at"`
-}
 
 // publishPlan is a publish request read and checked by the HTTP layer.
 type publishPlan struct {
@@ -39,7 +23,7 @@ type publishPlan struct {
 // readPublishBody reads and checks a single publish body whose targets
 // are under key ("entry" or "asset"). No locales means the master locale.
 func (a *API) readPublishBody(r *http.Request, rc *reqCtx, key string) (publishPlan, error) {
-	var b publishBody
+	var b input.PublishBody
 	if err := decodeJSON(r, &b); err != nil {
 		return publishPlan{}, err
 	}
@@ -55,13 +39,13 @@ func (a *API) readPublishBody(r *http.Request, rc *reqCtx, key string) (publishP
 	if p.envs, err = a.publishEnvironments(r, rc, t.Environments); err != nil {
 		return p, err
 	}
-	if p.locales, err = publishLocales(t.Locales, rc.stack.MasterLocale); err != nil {
+	if p.locales, err = input.PublishLocales(t.Locales, rc.stack.MasterLocale); err != nil {
 		return p, err
 	}
-	if p.version, err = publishVersion(b.Version); err != nil {
+	if p.version, err = input.PublishVersion(b.Version); err != nil {
 		return p, err
 	}
-	p.scheduled, err = scheduledAt(b.ScheduledAt, a.Now())
+	p.scheduled, err = input.ScheduledAt(b.ScheduledAt, a.Now())
 	return p, err
 }
 
@@ -95,57 +79,6 @@ func (a *API) publishEnvironments(r *http.Request, rc *reqCtx, names []string) (
 			WithField("environments", fmt.Sprintf("%q are not environments of this stack.", unknown))
 	}
 	return out, nil
-}
-
-// publishLocales checks the shape of a locale list (the store checks that
-// each exists); an empty list is the master locale.
-func publishLocales(codes []string, master string) ([]string, error) {
-	if len(codes) == 0 {
-		return []string{master}, nil
-	}
-	if len(codes) > domain.MaxPublishTargets {
-		return nil, domain.ErrInvalid("locales", fmt.Sprintf("may name at most %d locales.", domain.MaxPublishTargets))
-	}
-	var out []string
-	for _, c := range codes {
-		if !domain.CleanText(c) || strings.TrimSpace(c) == "" {
-			return nil, domain.ErrInvalid("locales", "must be locale codes.")
-		}
-		if !slices.Contains(out, c) {
-			out = append(out, c)
-		}
-	}
-	return out, nil
-}
-
-// publishVersion reads an optional version: a positive whole number, sent
-// as a number or a string; 0 when absent.
-func publishVersion(raw json.RawMessage) (int, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return 0, nil
-	}
-	s := string(raw)
-	var str string
-	if json.Unmarshal(raw, &str) == nil {
-		s = str
-	}
-	return versionParam(s, "version", true)
-}
-
-// scheduledAt reads scheduled_at: an ISO 8601 date-time. A time in the
-// future schedules the action; none, or one already passed, acts now.
-func scheduledAt(s string, now time.Time) (*time.Time, error) {
-	if s == "" {
-		return nil, nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return nil, domain.ErrInvalid("scheduled_at", "must be an ISO 8601 date-time such as 2030-01-02T15:04:05.000Z.")
-	}
-	if !t.After(now) {
-		return nil, nil
-	}
-	return &t, nil
 }
 
 // itemAllowed reports whether the caller may act on one item of a

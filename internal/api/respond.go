@@ -1,19 +1,13 @@
 package api
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
 	"log/slog"
-	"mime"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/stackd/stackd/internal/domain"
+	"github.com/stackd/stackd/internal/input"
 	"github.com/stackd/stackd/internal/store"
 )
 
@@ -113,57 +107,10 @@ func fieldsOrEmpty(f map[string][]string) map[string][]string {
 	return f
 }
 
-// decodeJSON reads the request body into v. A wrong Content-Type or
-// malformed JSON is a 400, a body over the limit a 413, and a value of the
-// wrong type, or a string or key holding a NUL character (which PostgreSQL
-// cannot store), a 422 naming the field. Every JSON body passes here, so
-// the NUL check holds for every route and both engines.
-func decodeJSON(r *http.Request, v any) error {
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if mt != "application/json" {
-		return domain.ErrBadRequest("Please set a valid 'Content-Type' header").WithField("content_type", "must be application/json.")
-	}
-	raw, err := io.ReadAll(r.Body)
-	if err == nil {
-		err = json.NewDecoder(bytes.NewReader(raw)).Decode(v)
-	}
-	if err == nil && domain.JSONHasNUL(raw) {
-		var doc any
-		_ = json.NewDecoder(bytes.NewReader(raw)).Decode(&doc) // decoded once already
-		return domain.NoNUL("", doc)
-	}
-	return decodeError(err)
-}
-
-// decodeError classifies a failure to read or decode a JSON body.
-func decodeError(err error) error {
-	var tooBig *http.MaxBytesError
-	var typeErr *json.UnmarshalTypeError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &tooBig):
-		return domain.Errorf(domain.KindTooLarge, domain.CodePayloadTooLarge, "The request body is larger than %d bytes.", tooBig.Limit)
-	case errors.As(err, &typeErr):
-		field := typeErr.Field
-		return domain.ErrInvalid(field, fmt.Sprintf("must be of type %s.", jsonType(typeErr.Type.Kind().String())))
-	case errors.Is(err, io.EOF):
-		return domain.ErrBadRequest("The request body is empty; a JSON object was expected.")
-	}
-	return domain.ErrBadRequest("The request body is not valid JSON.")
-}
-
-func jsonType(goKind string) string {
-	switch {
-	case strings.HasPrefix(goKind, "int"), strings.HasPrefix(goKind, "uint"), strings.HasPrefix(goKind, "float"):
-		return "number"
-	case goKind == "map", goKind == "struct":
-		return "object"
-	case goKind == "slice":
-		return "array"
-	}
-	return goKind
-}
+// decodeJSON reads the request body into v (input.DecodeJSON): a wrong
+// Content-Type, a body that is not UTF-8 or malformed JSON is a 400, a
+// body over the limit a 413, a value of the wrong type a 422.
+func decodeJSON(r *http.Request, v any) error { return input.DecodeJSON(r, v) }
 
 // isoTime formats t the way Contentstack does (UTC, milliseconds).
 func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }

@@ -53,9 +53,15 @@ const (
 	MaxFilenameLen    = 255 // bytes, as most file systems count
 )
 
-// ValidateAsset checks a file asset's title, description and tags, and
-// normalizes the tags (NormalizeTags).
+// ValidateAsset checks a file asset's title, description, folder and
+// tags (no NUL or invalid UTF-8 in any), and normalizes the tags
+// (NormalizeTags).
 func ValidateAsset(a *Asset) error {
+	for _, f := range [][2]string{{"title", a.Title}, {"description", a.Description}, {"parent_uid", a.ParentUID}} {
+		if !CleanText(f[1]) {
+			return ErrInvalid(f[0], "must not contain NUL characters or invalid UTF-8.")
+		}
+	}
 	if err := ValidateName("title", a.Title, true, MaxTitleLen); err != nil {
 		return err
 	}
@@ -71,8 +77,16 @@ func ValidateAsset(a *Asset) error {
 	return nil
 }
 
-// ValidateFolder checks a folder's name.
+// ValidateFolder checks a folder's name and parent (no NUL or invalid
+// UTF-8).
 func ValidateFolder(a *Asset) error {
+	if !CleanText(a.Name) || !CleanText(a.ParentUID) {
+		field := "name"
+		if !CleanText(a.ParentUID) {
+			field = "parent_uid"
+		}
+		return ErrInvalid(field, "must not contain NUL characters or invalid UTF-8.")
+	}
 	a.Name = strings.TrimSpace(a.Name)
 	if err := ValidateName("name", a.Name, true, MaxTitleLen); err != nil {
 		return err
@@ -102,8 +116,8 @@ func NormalizeTags(tags []string) ([]string, error) {
 		switch {
 		case t == "" || seen[t]:
 			continue
-		case strings.ContainsRune(t, ',') || strings.ContainsFunc(t, unicode.IsControl):
-			return nil, ErrInvalid("tags", "must not contain commas or control characters.")
+		case strings.ContainsRune(t, ',') || strings.ContainsFunc(t, unicode.IsControl) || !utf8.ValidString(t):
+			return nil, ErrInvalid("tags", "must not contain commas, control characters or invalid UTF-8.")
 		case utf8.RuneCountInString(t) > MaxTagLen:
 			return nil, ErrInvalid("tags", "has a tag that is too long.")
 		}

@@ -95,7 +95,7 @@ func validateOptions(raw json.RawMessage) error {
 			return ErrInvalid("options."+key, "must be a "+want+".")
 		}
 	}
-	return NoNUL("options", m)
+	return CleanJSON("options", raw)
 }
 
 // Singleton reports whether the content type allows only one entry.

@@ -21,7 +21,7 @@ const articleSchema = `[
 	{"display_name":"Body","uid":"body","data_type":"blocks","blocks":[
 		{"title":"Quote","uid":"quote","schema":[{"display_name":"Text","uid":"text","data_type":"text","mandatory":true}]}]}]`
 
-func mustSchema(t *testing.T, raw string) []Field {
+func mustSchema(t testing.TB, raw string) []Field {
 	t.Helper()
 	f, err := ParseSchema(json.RawMessage(raw))
 	if err != nil {

@@ -109,13 +109,16 @@ func validScope(raw json.RawMessage) error {
 	if err := json.Unmarshal(raw, &s); err != nil || raw[0] != '{' {
 		return ErrInvalid("scope", `must be an object such as {"content_types": ["$all"]}.`)
 	}
+	if err := CleanJSON("scope", raw); err != nil {
+		return err
+	}
 	return distinctUIDs("scope.content_types", s.ContentTypes)
 }
 
 // ParseExtensionConfig reads an extension's config as clients send it: a
 // JSON object, or a string holding one ("{}", as the documentation's
-// samples send). Absent, null or "" mean an empty object. The result is
-// compact JSON.
+// samples send). Absent, null or "" mean an empty object. NUL or invalid
+// UTF-8 anywhere in it is a 422. The result is compact JSON.
 func ParseExtensionConfig(raw json.RawMessage) (json.RawMessage, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
@@ -138,6 +141,9 @@ func ParseExtensionConfig(raw json.RawMessage) (json.RawMessage, error) {
 	var b bytes.Buffer
 	if err := json.Compact(&b, raw); err != nil {
 		return nil, ErrInvalid("config", "must be a JSON object.")
+	}
+	if err := CleanJSON("config", raw); err != nil {
+		return nil, err
 	}
 	return b.Bytes(), nil
 }

@@ -36,8 +36,8 @@ type Rule struct {
 // RuleModules are the modules a role rule may name.
 var RuleModules = []string{"branch", "branch_alias", "content_type", "asset", "folder", "environment", "locale", "taxonomy"}
 
-// ParseRules validates a role's rules. A branch or branch-alias rule is
-// required. Taxonomy rules are stored and shown but not enforced until
+// ParseRules validates a role's rules: known modules, valid branch uids,
+// no NUL or invalid UTF-8. A branch or branch-alias rule is required. Taxonomy rules are stored and shown but not enforced until
 // taxonomies exist.
 func ParseRules(raw json.RawMessage) ([]Rule, error) {
 	var rules []Rule
@@ -47,10 +47,18 @@ func ParseRules(raw json.RawMessage) ([]Rule, error) {
 	if err := json.Unmarshal(raw, &rules); err != nil {
 		return nil, ErrInvalid("rules", "must be an array of rule objects.")
 	}
+	if err := CleanJSON("rules", raw); err != nil {
+		return nil, err
+	}
 	branch := false
 	for i, r := range rules {
 		if !slices.Contains(RuleModules, r.Module) {
 			return nil, ErrInvalid(fmt.Sprintf("rules.%d.module", i), fmt.Sprintf("%q is not a known module.", r.Module))
+		}
+		for _, b := range r.Branches {
+			if b != "$all" && !ValidBranchUID(b) {
+				return nil, ErrInvalid(fmt.Sprintf("rules.%d.branches", i), fmt.Sprintf("%q is not a valid branch uid.", b))
+			}
 		}
 		if r.Module == "branch" && len(r.Branches) > 0 || r.Module == "branch_alias" && len(r.BranchAliases) > 0 {
 			branch = true

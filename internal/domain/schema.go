@@ -96,10 +96,14 @@ func (p *problems) result(what string) error {
 
 // ParseSchema reads and checks a schema: a JSON array of fields with valid
 // and distinct uids, known data types, the keys each type needs and
-// compilable formats. Problems are reported under their path, such as
+// compilable formats, and no NUL or invalid UTF-8 anywhere (keys stackd
+// does not read are kept as sent, so they are checked too). Problems are reported under their path, such as
 // "schema.2.uid" or "schema.3.blocks.0.schema.1.data_type". References to
 // other content types and global fields are checked by SchemaRefs.Check.
 func ParseSchema(raw json.RawMessage) ([]Field, error) {
+	if err := CleanJSON("schema", raw); err != nil {
+		return nil, err
+	}
 	var p problems
 	fields := parseFields(raw, "schema", 0, true, &p)
 	if err := p.result("The schema is not valid"); err != nil {
@@ -268,7 +272,7 @@ func parseBlocks(raw json.RawMessage, at string, depth int, p *problems) []Block
 		seen[b.UID] = true
 		if ref, ok := m["reference_to"]; ok && string(ref) != "null" {
 			refs, _ := strList(ref, bp+".reference_to", p)
-			if len(refs) != 1 {
+			if len(refs) != 1 || !schemaUID.MatchString(refs[0]) {
 				p.add(bp+".reference_to", "must name one global field.")
 			} else {
 				b.ReferenceTo = refs[0]

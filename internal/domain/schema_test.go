@@ -82,3 +82,29 @@ func TestMapFiles(t *testing.T) {
 		t.Errorf("MapFiles (-want +got):\n%s", diff)
 	}
 }
+
+// TestBlockGlobalFieldReference: a block is a global field only when
+// reference_to names one by a valid uid. reference_to "" was accepted as
+// a block with neither a global field nor a schema, which read back as an
+// invalid schema (found by FuzzSchema,
+// testdata/fuzz/FuzzSchema/finding-block-empty-reference).
+func TestBlockGlobalFieldReference(t *testing.T) {
+	block := func(ref string) string {
+		return `[{"display_name":"B","uid":"b","data_type":"blocks","blocks":[{"title":"G","uid":"g","reference_to":` + ref + `}]}]`
+	}
+	for _, tc := range []struct {
+		ref string
+		ok  bool
+	}{
+		{`"seo"`, true}, {`["seo"]`, true}, {`""`, false}, {`[""]`, false}, {`["a","b"]`, false}, {`"Not A Uid"`, false},
+	} {
+		_, err := ParseSchema(json.RawMessage(block(tc.ref)))
+		if tc.ok != (err == nil) {
+			t.Errorf("reference_to %s: %v, want ok %t", tc.ref, err, tc.ok)
+			continue
+		}
+		if e, isErr := AsError(err); err != nil && (!isErr || len(e.Fields["schema.0.blocks.0.reference_to"]) == 0) {
+			t.Errorf("reference_to %s: %v; want a 422 naming schema.0.blocks.0.reference_to", tc.ref, err)
+		}
+	}
+}

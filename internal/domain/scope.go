@@ -111,6 +111,9 @@ func ParseScope(raw json.RawMessage) ([]ScopeItem, *Scope, error) {
 	if len(raw) == 0 || json.Unmarshal(raw, &items) != nil {
 		return nil, nil, ErrInvalid("scope", "must be an array of scope objects.")
 	}
+	if err := CleanJSON("scope", raw); err != nil {
+		return nil, nil, err
+	}
 	s := &Scope{Modules: map[string]ACL{}}
 	for i, it := range items {
 		switch it.Module {

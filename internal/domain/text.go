@@ -3,6 +3,7 @@ package domain
 import (
 	"bytes"
 	"strconv"
+	"encoding/json"
 	"strings"
 	"unicode/utf8"
 )
@@ -74,4 +75,31 @@ func findUnclean(v any, path string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// CleanJSON returns a 422 on field when raw, a JSON value kept as sent,
+// holds invalid UTF-8 or a NUL character (escaped or not) in any string
+// or key: such a value could not be stored, or read back, the same way on
+// both engines. A raw value that is not valid JSON passes: its shape is
+// the caller's to check.
+func CleanJSON(field string, raw []byte) error {
+	if !utf8.Valid(raw) {
+		return ErrInvalid(field, "must not contain NUL characters or invalid UTF-8.")
+	}
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return nil
+	}
+	return NoNUL(field, v)
+}
+
+// cleanTexts returns a 422 on field when any of texts holds NUL or invalid
+// UTF-8.
+func cleanTexts(field string, texts ...string) error {
+	for _, t := range texts {
+		if !CleanText(t) {
+			return ErrInvalid(field, "must not contain NUL characters or invalid UTF-8.")
+		}
+	}
+	return nil
 }

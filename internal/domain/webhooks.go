@@ -208,8 +208,9 @@ func firstMasked(d WebhookDestination) string {
 }
 
 // ValidateWebhook checks a webhook: a name, at least one destination with
-// an http(s) target URL, at least one channel, a known retry policy, and at
-// most 10 notifier email addresses.
+// an http(s) target URL, at least one channel, a known retry policy, at
+// most 10 notifier email addresses, and no NUL or invalid UTF-8 in any of
+// its text.
 func ValidateWebhook(w *Webhook) error {
 	if err := ValidateName("name", w.Name, true, 255); err != nil {
 		return err
@@ -229,7 +230,7 @@ func ValidateWebhook(w *Webhook) error {
 		return ErrInvalid("channels", "must name at least one channel.")
 	}
 	for _, c := range w.Channels {
-		if c == "" || strings.ContainsAny(c, " \t\r\n") {
+		if c == "" || strings.ContainsAny(c, " \t\r\n") || !CleanText(c) {
 			return ErrInvalid("channels", fmt.Sprintf("%q is not a channel name.", c))
 		}
 	}
@@ -260,7 +261,16 @@ func validDestination(field string, d WebhookDestination) error {
 	if !slices.Contains(WebhookAuthTypes, d.AuthenticationType) {
 		return ErrInvalid(field+".authentication_type", "must be one of None, Basic, Bearer, OAuth2.")
 	}
+	for _, v := range []string{d.HTTPBasicAuth, d.HTTPBasicPassword, d.BearerToken, d.AccessTokenURL, d.ClientID, d.ClientSecret,
+		d.RequestQueryParameters} {
+		if !CleanText(v) {
+			return ErrInvalid(field, "must not contain NUL characters or invalid UTF-8.")
+		}
+	}
 	for j, h := range d.CustomHeader {
+		if !CleanText(h.HeaderName) || !CleanText(h.Value) {
+			return ErrInvalid(fmt.Sprintf("%s.custom_header.%d", field, j), "must not contain NUL characters or invalid UTF-8.")
+		}
 		if h.HeaderName == "" && h.Value != "" {
 			return ErrInvalid(fmt.Sprintf("%s.custom_header.%d.header_name", field, j), "is required when a value is given.")
 		}

@@ -151,13 +151,20 @@ func AssignStageUIDs(stages, previous []WorkflowStage) {
 
 // NormalizeWorkflow fills defaults (branch main, empty lists, entry lock
 // $none) and the derived stage flags, then validates everything that can
-// be checked without the stack: names, counts, uids' syntax, and that
-// next_available_stages name stages of the same workflow.
+// be checked without the stack: names, counts, uids' syntax, no NUL or
+// invalid UTF-8 in any text, and that next_available_stages name stages of
+// the same workflow.
 func NormalizeWorkflow(w *Workflow) error {
 	if err := ValidateName("name", w.Name, true, 255); err != nil {
 		return err
 	}
 	if err := ValidateName("description", w.Description, false, 1000); err != nil {
+		return err
+	}
+	if err := cleanTexts("name", w.Name); err != nil {
+		return err
+	}
+	if err := cleanTexts("description", w.Description); err != nil {
 		return err
 	}
 	if len(w.Branches) == 0 {
@@ -171,6 +178,9 @@ func NormalizeWorkflow(w *Workflow) error {
 		return err
 	}
 	w.AdminUsers = normalPrincipals(w.AdminUsers)
+	if err := cleanTexts("admin_users", append(slices.Clone(w.AdminUsers.Users), w.AdminUsers.Roles...)...); err != nil {
+		return err
+	}
 	if len(w.AdminUsers.Users) > MaxSuperUsers {
 		return ErrInvalid("admin_users.users", fmt.Sprintf("may name at most %d users.", MaxSuperUsers))
 	}
@@ -187,6 +197,9 @@ func normalizeStages(stages []WorkflowStage) error {
 		s := &stages[i]
 		field := fmt.Sprintf("workflow_stages.%d", i)
 		if err := ValidateName(field+".name", s.Name, true, 100); err != nil {
+			return err
+		}
+		if err := cleanTexts(field+".name", s.Name); err != nil {
 			return err
 		}
 		if names[s.Name] {
@@ -236,6 +249,12 @@ func normalizeStage(field string, s *WorkflowStage) error {
 	var others map[string]any
 	if json.Unmarshal(a.Others, &others) != nil {
 		return ErrInvalid(field+".SYS_ACL.others", "must be an object.")
+	}
+	if err := CleanJSON(field+".SYS_ACL.others", a.Others); err != nil {
+		return err
+	}
+	if err := cleanTexts(field+".SYS_ACL", append(slices.Clone(a.Users.UIDs), a.Roles.UIDs...)...); err != nil {
+		return err
 	}
 	s.AllStages = slices.Contains(s.NextAvailableStages, All)
 	s.SpecificStages = !s.AllStages

@@ -1,38 +1,38 @@
-package api
+package input
 
 import (
 	"net/url"
 	"strings"
 )
 
-// projection is what only[BASE][] and except[BASE][] ask of entries: keep
+// Projection is what only[BASE][] and except[BASE][] ask of entries: keep
 // only some fields, or drop some. Paths may be dotted (author.name) and
 // reach into groups and lists of groups. uid is always kept.
-type projection struct {
+type Projection struct {
 	only, except pathTree
 }
 
 // pathTree is a set of dotted paths: a key with no children is a whole field.
 type pathTree map[string]pathTree
 
-// parseProjection reads only[BASE]… and except[BASE]… parameters, in any
+// ParseProjection reads only[BASE]… and except[BASE]… parameters, in any
 // of the array spellings clients use (only[BASE][]=a, only[BASE][0]=a).
-func parseProjection(q url.Values) projection {
-	return parseProjections(q)[baseProjection]
+func ParseProjection(q url.Values) Projection {
+	return ParseProjections(q)[BaseProjection]
 }
 
-// baseProjection is the key of the projection of the entries asked for;
+// BaseProjection is the key of the projection of the entries asked for;
 // other keys are include[] paths, whose referenced entries they project.
-const baseProjection = "BASE"
+const BaseProjection = "BASE"
 
-// projections are the projections of a request by what they apply to:
+// Projections are the projections of a request by what they apply to:
 // BASE for the entries asked for, an include[] path (author,
 // author.books) for the entries included there (only[author][]=title).
-type projections map[string]projection
+type Projections map[string]Projection
 
-// parseProjections reads every only[X]… and except[X]… parameter.
-func parseProjections(q url.Values) projections {
-	out := projections{}
+// ParseProjections reads every only[X]… and except[X]… parameter.
+func ParseProjections(q url.Values) Projections {
+	out := Projections{}
 	for key, values := range q {
 		name, only, ok := projectionKey(key)
 		if !ok {
@@ -71,8 +71,8 @@ func projectionKey(key string) (name string, only, ok bool) {
 	return name, only, true
 }
 
-// at is the projection of the entries included at include path path.
-func (ps projections) at(path string) projection { return ps[path] }
+// At is the projection of the entries included at include path path.
+func (ps Projections) At(path string) Projection { return ps[path] }
 
 func (t pathTree) add(path string) {
 	node := t
@@ -89,8 +89,8 @@ func (t pathTree) add(path string) {
 	}
 }
 
-// apply projects one entry's JSON.
-func (p projection) apply(m map[string]any) map[string]any {
+// Apply projects one entry's JSON.
+func (p Projection) Apply(m map[string]any) map[string]any {
 	if p.only != nil {
 		uid := m["uid"]
 		m = keep(m, p.only)

@@ -1,4 +1,4 @@
-package api
+package input
 
 import (
 	"testing"
@@ -22,13 +22,13 @@ func testBox(t testing.TB) *auth.Box {
 func FuzzSyncToken(f *testing.F) {
 	box := testBox(f)
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	f.Add(sealCursor(box, syncCursor{V: 1, Stack: "k", Branch: "main", Env: "e", Issued: now.UnixMilli(), Hi: 4}))
-	f.Add(sealCursor(box, syncCursor{V: 2, Stack: "k", Issued: now.UnixMilli()}))
+	f.Add(SealCursor(box, SyncCursor{V: 1, Stack: "k", Branch: "main", Env: "e", Issued: now.UnixMilli(), Hi: 4}))
+	f.Add(SealCursor(box, SyncCursor{V: 2, Stack: "k", Issued: now.UnixMilli()}))
 	f.Add("")
 	f.Add("%%")
 	f.Add("AAAA")
 	f.Fuzz(func(t *testing.T, tok string) {
-		c, err := openCursor(box, "sync_token", tok, now)
+		c, err := OpenCursor(box, "sync_token", tok, now)
 		if err != nil {
 			if e, ok := domain.AsError(err); !ok || e.Kind != domain.KindInvalid {
 				t.Fatalf("error %v is not a 422", err)
@@ -44,16 +44,16 @@ func FuzzSyncToken(f *testing.F) {
 func TestSyncTokenRoundTrip(t *testing.T) {
 	box := testBox(t)
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	in := syncCursor{V: 1, Stack: "k", Branch: "main", Env: "e", Locale: "en-us", CTs: []string{"a", "b"}, Issued: now.UnixMilli(), Hi: 9}
-	out, err := openCursor(box, "sync_token", sealCursor(box, in), now.Add(time.Hour))
+	in := SyncCursor{V: 1, Stack: "k", Branch: "main", Env: "e", Locale: "en-us", CTs: []string{"a", "b"}, Issued: now.UnixMilli(), Hi: 9}
+	out, err := OpenCursor(box, "sync_token", SealCursor(box, in), now.Add(time.Hour))
 	if err != nil || out.Stack != "k" || out.Hi != 9 || len(out.CTs) != 2 {
 		t.Fatalf("round trip: %+v, %v", out, err)
 	}
-	if _, err := openCursor(box, "sync_token", sealCursor(box, in), now.Add(syncTokenTTL+time.Minute)); err == nil {
+	if _, err := OpenCursor(box, "sync_token", SealCursor(box, in), now.Add(SyncTokenTTL+time.Minute)); err == nil {
 		t.Error("an expired token opened")
 	}
 	other, _ := auth.NewBox([]byte("another secret key, another server"))
-	if _, err := openCursor(other, "sync_token", sealCursor(box, in), now); err == nil {
+	if _, err := OpenCursor(other, "sync_token", SealCursor(box, in), now); err == nil {
 		t.Error("a token sealed under another key opened")
 	}
 }
