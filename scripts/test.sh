@@ -108,7 +108,14 @@ else
 fi
 
 # --- b. Go -----------------------------------------------------------------------------------
-stage "go vet" go vet ./...
+# go vet, and gofmt: a file gofmt would change fails the stage.
+vet() {
+  go vet ./... || return 1
+  local unformatted
+  unformatted=$(gofmt -l cmd internal bench)
+  [ -z "$unformatted" ] || { echo "gofmt would change:" >&2; echo "$unformatted" >&2; return 1; }
+}
+stage "go vet + gofmt" vet
 # The load harness (scripts/bench.sh) is its own module: vetted and built so it never rots.
 bench_build() { (cd bench && go vet ./... && go build -o /dev/null ./...); }
 stage "go vet + build bench/" bench_build

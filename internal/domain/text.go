@@ -2,8 +2,8 @@ package domain
 
 import (
 	"bytes"
-	"strconv"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )

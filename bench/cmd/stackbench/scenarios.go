@@ -26,7 +26,7 @@ var scenarios = []scenario{
 		pb: func(e *runEnv) load { return e.pbLoad("GET", "/api/collections/entries/records/"+e.pbs.RecordID, "") }},
 	{Key: "list", Name: "list 100 entries", Goal: "≥ 5× PocketBase",
 		stackd: func(e *runEnv) load { return e.cma("GET", "/v3/content_types/article/entries?limit=100", "") },
-		pb: pbList},
+		pb:     pbList},
 	{Key: "cda-read", Name: "CDA read one published entry", Goal: "measured (delivery issue)",
 		stackd: func(e *runEnv) load {
 			return e.cda("/v3/content_types/article/entries/" + e.st.EntryUID + "?environment=production")
