@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 )
 
 // call sends one JSON request and decodes a JSON object answer. A status
@@ -43,7 +44,7 @@ func call(ctx context.Context, method, url string, headers map[string]string, bo
 		return nil, raw, fmt.Errorf("%s %s: status %d, want %d: %s", method, url, resp.StatusCode, want, raw)
 	}
 	var out map[string]any
-	if len(raw) > 0 {
+	if len(raw) > 0 && strings.Contains(resp.Header.Get("Content-Type"), "json") {
 		if err := json.Unmarshal(raw, &out); err != nil {
 			return nil, raw, fmt.Errorf("%s %s: %w", method, url, err)
 		}
