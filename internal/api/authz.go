@@ -32,11 +32,7 @@ func (a *API) serve(rt route) http.Handler {
 		if rt.creds != anyone && rt.stack != noStack {
 			r = a.withView(r)
 		}
-		var rc *reqCtx
-		err := cleanParams(r)
-		if err == nil {
-			rc, err = a.authorize(r, rt)
-		}
+		rc, err := a.authorize(r, rt)
 		if err == nil {
 			err = a.limit(w, r, rt, rc)
 		}
@@ -284,27 +280,4 @@ func (a *API) auditEntry(r *http.Request, rc *reqCtx, apiKey string, module doma
 // audit is auditEntry for the request's own stack.
 func (a *API) audit(r *http.Request, rc *reqCtx, module domain.Module, event, uid, title string) *domain.AuditEntry {
 	return a.auditEntry(r, rc, rc.stack.APIKey, module, event, uid, title)
-}
-
-// cleanParams refuses a path, query parameter, api_key or branch header holding
-// NUL characters or invalid UTF-8 (400) before anything is looked up with
-// it: PostgreSQL cannot compare such text and would fail the request with
-// a 500, while SQLite would answer; this keeps both engines alike.
-func cleanParams(r *http.Request) error {
-	if !domain.CleanText(r.URL.Path) {
-		return domain.ErrBadRequest("The path holds NUL characters or invalid UTF-8.")
-	}
-	for k, vs := range r.URL.Query() {
-		for _, v := range vs {
-			if !domain.CleanText(k) || !domain.CleanText(v) {
-				return domain.ErrBadRequest("The query parameters hold NUL characters or invalid UTF-8.")
-			}
-		}
-	}
-	for _, h := range []string{"api_key", "branch"} {
-		if !domain.CleanText(r.Header.Get(h)) {
-			return domain.ErrBadRequest("The " + h + " header holds NUL characters or invalid UTF-8.")
-		}
-	}
-	return nil
 }

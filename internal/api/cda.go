@@ -74,22 +74,15 @@ func (a *API) serveCDA(rt cdaRoute) http.Handler {
 			a.serveGraphQL(w, r, rt)
 			return
 		}
-		err := cleanParams(r)
 		if rt.creds == domain.CredNone {
-			if err == nil {
-				err = rt.h(w, r, nil)
-			}
-			if err != nil {
+			if err := rt.h(w, r, nil); err != nil {
 				writeError(w, r, a.Log, err)
 			}
 			return
 		}
 		held := &heldResponse{header: w.Header(), status: http.StatusOK}
 		r = a.withView(r)
-		var cc *cdaCtx
-		if err == nil {
-			cc, err = a.authorizeCDA(r)
-		}
+		cc, err := a.authorizeCDA(r)
 		if err == nil {
 			err = rt.h(held, r, cc)
 		}

@@ -24,12 +24,8 @@ import (
 // included, answered as a GraphQL error body with the status the REST CDA
 // would give.
 func (a *API) serveGraphQL(w http.ResponseWriter, r *http.Request, rt cdaRoute) {
-	err := cleanParams(r)
-	var cc *cdaCtx
-	if err == nil {
-		r = a.withView(r)
-		cc, err = a.authorizeCDA(r)
-	}
+	r = a.withView(r)
+	cc, err := a.authorizeCDA(r)
 	if err == nil {
 		err = rt.h(w, r, cc)
 	}

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -161,23 +160,27 @@ func checkRequest(r *http.Request) error {
 	return nil
 }
 
-// cleanRequest reports whether the decoded path, the query and the headers
-// stackd reads are valid UTF-8 without NUL bytes. PostgreSQL refuses such
-// text with an error, which would otherwise surface as a 500.
+// cleanRequest reports whether the decoded path, the query (names and
+// values) and the headers stackd reads are valid UTF-8 without NUL bytes.
+// PostgreSQL refuses such text with an error, which would otherwise
+// surface as a 500 (and SQLite would answer: both engines must agree).
+// It runs once, in middleware, before anything is looked up with them.
 func cleanRequest(r *http.Request) bool {
-	ok := func(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
-	if !ok(r.URL.Path) {
+	if !domain.CleanText(r.URL.Path) {
 		return false
 	}
-	for _, vs := range r.URL.Query() {
+	for k, vs := range r.URL.Query() {
+		if !domain.CleanText(k) {
+			return false
+		}
 		for _, v := range vs {
-			if !ok(v) {
+			if !domain.CleanText(v) {
 				return false
 			}
 		}
 	}
 	for _, h := range []string{"api_key", "branch", "organization_uid", "authtoken", "authorization", "access_token"} {
-		if !ok(r.Header.Get(h)) {
+		if !domain.CleanText(r.Header.Get(h)) {
 			return false
 		}
 	}

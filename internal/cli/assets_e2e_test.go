@@ -2,7 +2,6 @@ package cli_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"mime/multipart"
@@ -12,8 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/stackd/stackd/internal/cli"
 )
 
 // TestAssetsEndToEnd runs the real program (plain HTTP) with --max-upload
@@ -25,28 +22,10 @@ func TestAssetsEndToEnd(t *testing.T) {
 	addr, cdaAddr := freeAddr(t), freeAddr(t)
 	env := map[string]string{"STACKD_OWNER_EMAIL": "boss@example.com", "STACKD_OWNER_PASSWORD": "Boss-passw0rd",
 		"STACKD_PASSWORD_COST": "low", "STACKD_DATA": data, "STACKD_MAX_UPLOAD": "4096"}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	var serveErr bytes.Buffer
-	go func() {
-		done <- cli.Main(ctx, cli.Env{Args: []string{"serve", "--addr", addr, "--cda-addr", cdaAddr, "--body-limit", "1024",
-			"--public-url", "https://files.example.test/base/"},
-			Getenv: func(k string) string { return env[k] }, Stdout: &bytes.Buffer{}, Stderr: &serveErr})
-	}()
-	defer func() {
-		cancel()
-		select {
-		case code := <-done:
-			if code != 0 {
-				t.Errorf("serve exited %d: %s", code, serveErr.String())
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("serve did not stop after cancel")
-		}
-	}()
+	defer serveCLI(t, env, "serve", "--addr", addr, "--cda-addr", cdaAddr, "--body-limit", "1024",
+		"--public-url", "https://files.example.test/base/")()
 	client := &http.Client{Timeout: 10 * time.Second}
 	base := "http://" + addr
-	waitHealthy(t, client, base)
 	tok := login(t, client, base, "boss@example.com", "Boss-passw0rd")
 	apiKey := createStackOver(t, client, base, tok)
 

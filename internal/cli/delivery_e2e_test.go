@@ -2,7 +2,6 @@ package cli_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -10,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/stackd/stackd/internal/cli"
 )
 
 // TestDeliveryAssetURLsEndToEnd runs the real program with the default
@@ -24,23 +21,9 @@ func TestDeliveryAssetURLsEndToEnd(t *testing.T) {
 	addr, cdaAddr := freeAddr(t), freeAddr(t)
 	env := map[string]string{"STACKD_OWNER_EMAIL": "boss@example.com", "STACKD_OWNER_PASSWORD": "Boss-passw0rd",
 		"STACKD_PASSWORD_COST": "low", "STACKD_DATA": filepath.Join(dir, "data")}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	go func() {
-		done <- cli.Main(ctx, cli.Env{Args: []string{"serve", "--addr", addr, "--cda-addr", cdaAddr},
-			Getenv: func(k string) string { return env[k] }, Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}})
-	}()
-	defer func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			t.Error("serve did not stop after cancel")
-		}
-	}()
+	defer serveCLI(t, env, "serve", "--addr", addr, "--cda-addr", cdaAddr)()
 	client := &http.Client{Timeout: 10 * time.Second}
 	base := "http://" + addr
-	waitHealthy(t, client, base)
 	tok := login(t, client, base, "boss@example.com", "Boss-passw0rd")
 	apiKey := createStackOver(t, client, base, tok)
 	data := bytes.Repeat([]byte("stackd "), 300)

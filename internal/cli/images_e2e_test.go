@@ -22,24 +22,9 @@ func TestImagesEndToEnd(t *testing.T) {
 	addr, cdaAddr := freeAddr(t), freeAddr(t)
 	env := map[string]string{"STACKD_OWNER_EMAIL": "boss@example.com", "STACKD_OWNER_PASSWORD": "Boss-passw0rd",
 		"STACKD_PASSWORD_COST": "low", "STACKD_DATA": data, "STACKD_IMAGE_CACHE_SIZE": "1048576"}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	var serveErr bytes.Buffer
-	go func() {
-		done <- cli.Main(ctx, cli.Env{Args: []string{"serve", "--addr", addr, "--cda-addr", cdaAddr},
-			Getenv: func(k string) string { return env[k] }, Stdout: &bytes.Buffer{}, Stderr: &serveErr})
-	}()
-	defer func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			t.Error("serve did not stop after cancel")
-		}
-	}()
+	defer serveCLI(t, env, "serve", "--addr", addr, "--cda-addr", cdaAddr)()
 	client := &http.Client{Timeout: 10 * time.Second}
 	base := "http://" + addr
-	waitHealthy(t, client, base)
 	tok := login(t, client, base, "boss@example.com", "Boss-passw0rd")
 	apiKey := createStackOver(t, client, base, tok)
 	img := image.NewNRGBA(image.Rect(0, 0, 60, 30))

@@ -7,7 +7,6 @@ package consoletest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -151,9 +150,6 @@ func screenshotDir(t *testing.T) string {
 	}
 	return t.TempDir()
 }
-
-// errPageProblem marks script errors seen in the page.
-var errPageProblem = errors.New("page problem")
 
 func sanitize(name string) string {
 	return strings.Map(func(r rune) rune {

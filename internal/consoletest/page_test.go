@@ -3,7 +3,6 @@ package consoletest
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -319,12 +318,6 @@ func (p *page) text(role, name string) string {
 	return callOn[string](p, p.find(role, name), `function(){ return this.innerText }`)
 }
 
-// attr reads an attribute of the node with role and name.
-func (p *page) attr(role, name, attr string) string {
-	p.t.Helper()
-	return callOn[string](p, p.find(role, name), `function(a){ return this.getAttribute(a) || '' }`, attr)
-}
-
 // call runs a function on the element with backend id.
 func (p *page) call(id cdp.BackendNodeID, fn string, args ...any) {
 	p.t.Helper()
@@ -428,11 +421,6 @@ func (p *page) signIn(email, password string) {
 	p.fill("Email", email)
 	p.fill("Password", password)
 	p.click("button", "Sign in")
-}
-
-// headings lists the page's h1/h2 texts (for failure messages).
-func (p *page) headings() []string {
-	return slices.Collect(strings.Lines(eval[string](p, `[...document.querySelectorAll('h1,h2')].map(e => e.textContent).join('\n')`)))
 }
 
 // textByName is the text of the first node named name, whatever its role.

@@ -14,7 +14,6 @@ type seed struct {
 	s          *stackd
 	auth, key  string
 	entry      string
-	asset      string
 	tokenName  string
 	tokenUID   string
 	tokenValue string

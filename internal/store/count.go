@@ -15,6 +15,13 @@ type QueryCounter struct{ n atomic.Int64 }
 // last reset.
 func (q *QueryCounter) N() int64 { return q.n.Load() }
 
+// tick counts one statement; a nil counter (counting off) does nothing.
+func (q *QueryCounter) tick() {
+	if q != nil {
+		q.n.Add(1)
+	}
+}
+
 // Reset sets the count back to zero.
 func (q *QueryCounter) Reset() { q.n.Store(0) }
 

@@ -57,12 +57,6 @@ func (c *rebindCache) put(q, v string) {
 	c.m[q] = v
 }
 
-func (c *rebindCache) len() int {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return len(c.m)
-}
-
 // rebind turns ? placeholders into $n for PostgreSQL. Results are cached
 // (boundedly; see rebindCache).
 func (d *dialect) rebind(q string) string {

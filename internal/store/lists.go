@@ -42,7 +42,10 @@ func (c conn) forList(ctx context.Context) (conn, context.Context, context.Cance
 	if c.lists == nil || c.inTx {
 		return c, ctx, func() {}
 	}
-	lc := conn{q: c.lists.db, d: c.d, stmts: c.lists.stmts}
+	lc := conn{q: c.lists.db, d: c.d, stmts: c.lists.stmts, n: c.n}
+	if c.n != nil {
+		lc.q = countingQuerier{q: lc.q, n: c.n}
+	}
 	if c.lists.timeout <= 0 {
 		return lc, ctx, func() {}
 	}

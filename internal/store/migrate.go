@@ -138,7 +138,7 @@ func (s *Store) applyMigration(ctx context.Context, fsys fs.FS, m migration) err
 	if err != nil {
 		return fmt.Errorf("store: read migration %s: %w", m.version, err)
 	}
-	return s.tx(noTimeout(ctx), func(c conn) error {
+	return s.tx(Background(ctx), func(c conn) error {
 		// The update locks the row until commit on PostgreSQL; on SQLite the
 		// IMMEDIATE transaction already holds the database's write lock.
 		if _, err := c.exec(ctx, `UPDATE schema_lock SET holder = ?, locked_at = ? WHERE name = 'migrate'`, m.version, ms(time.Now())); err != nil {

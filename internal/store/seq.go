@@ -40,7 +40,12 @@ func bumpSeq(ctx context.Context, c conn, apiKey string) (int64, error) {
 // StackSeq returns the stack's change counter: 0 for a stack that has not
 // changed since the counter was added. It is one indexed read, which is
 // how a cache on any instance learns whether what it holds is current.
+// A request carrying the stack's view (WithView) read it already with the
+// stack row: that value is returned without another read.
 func (s *Store) StackSeq(ctx context.Context, apiKey string) (int64, error) {
+	if v := viewOf(ctx, s.read(), apiKey); v != nil {
+		return v.seq, nil
+	}
 	var seq int64
 	err := s.read().row(ctx, `SELECT seq FROM stack_seq WHERE api_key = ?`, apiKey).Scan(&seq)
 	if errors.Is(err, sql.ErrNoRows) {

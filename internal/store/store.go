@@ -231,9 +231,10 @@ type conn struct {
 	q     querier
 	d     *dialect
 	inTx  bool
-	st    *txState   // per-transaction state; nil outside write transactions
-	stmts *stmtCache // nil: statements run unprepared
-	lists *listPool  // where list statements run (nil: on q)
+	st    *txState      // per-transaction state; nil outside write transactions
+	stmts *stmtCache    // nil: statements run unprepared
+	lists *listPool     // where list statements run (nil: on q)
+	n     *QueryCounter // counts prepared statements too when a test turns counting on
 }
 
 // txState is what one write transaction remembers across its statements:
@@ -260,6 +261,7 @@ func (c conn) row(ctx context.Context, query string, args ...any) *sql.Row {
 // when the connection caches statements.
 func (c conn) queryRaw(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	if st := c.stmts.get(ctx, q); st != nil {
+		c.n.tick()
 		return st.QueryContext(ctx, args...)
 	}
 	return c.q.QueryContext(ctx, q, args...)
@@ -268,6 +270,7 @@ func (c conn) queryRaw(ctx context.Context, q string, args ...any) (*sql.Rows, e
 // rowRaw is queryRaw for one row.
 func (c conn) rowRaw(ctx context.Context, q string, args ...any) *sql.Row {
 	if st := c.stmts.get(ctx, q); st != nil {
+		c.n.tick()
 		return st.QueryRowContext(ctx, args...)
 	}
 	return c.q.QueryRowContext(ctx, q, args...)
@@ -282,13 +285,9 @@ func (c conn) lock() string {
 }
 
 // read returns a conn on the reader pool.
-// When a test counts statements (CountQueries), reads run unprepared on
-// the reader pool, so that every statement passes the counter.
 func (s *Store) read() conn {
-	if s.counter.Load() != nil {
-		return conn{q: s.counted(s.r), d: s.d}
-	}
-	return conn{q: s.r, d: s.d, stmts: s.rs, lists: &listPool{db: s.lists, stmts: s.ls, timeout: time.Duration(s.listTimeout.Load())}}
+	return conn{q: s.counted(s.r), d: s.d, stmts: s.rs, n: s.counter.Load(),
+		lists: &listPool{db: s.lists, stmts: s.ls, timeout: time.Duration(s.listTimeout.Load())}}
 }
 
 // tx runs fn in a write transaction, retrying it on contention
@@ -346,7 +345,7 @@ func (s *Store) tryTx(ctx context.Context, fn func(c conn) error) error {
 // transaction, also when group commit runs several in one SQLite
 // transaction (group.go).
 func (s *Store) txConn(t *sql.Tx) conn {
-	return conn{q: s.counted(t), d: s.d, inTx: true, st: &txState{seq: map[string]int64{}}}
+	return conn{q: s.counted(t), d: s.d, inTx: true, st: &txState{seq: map[string]int64{}}, n: s.counter.Load()}
 }
 
 type bgKey struct{}
@@ -362,9 +361,6 @@ func isBackground(ctx context.Context) bool {
 	v, _ := ctx.Value(bgKey{}).(bool)
 	return v
 }
-
-// noTimeout is Background for the store's own use.
-func noTimeout(ctx context.Context) context.Context { return Background(ctx) }
 
 // ms converts a time to the Unix milliseconds stored in every timestamp column.
 func ms(t time.Time) int64 { return t.UnixMilli() }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 
 	"github.com/stackd/stackd/internal/domain"
@@ -47,30 +46,19 @@ func syncEntries(ctx context.Context, c conn, f SyncFilter, items []*SyncItem) e
 		return nil
 	}
 	in, pairArgs := pairs(items)
-	found := map[[2]string]domain.PublishedEntry{}
-	rows, err := c.query(ctx, `SELECT `+prefixed("v.", entryCols)+`, p.locale, p.published_at, p.published_by, p.source_locale
+	published, err := queryList(ctx, c, "synced entries", func(sc scanner) (domain.PublishedEntry, error) {
+		return scanPublished(sc, f.Env)
+	}, `SELECT `+prefixed("v.", entryCols)+`, p.locale, p.published_at, p.published_by
 		FROM published_entries p JOIN entry_versions v ON v.api_key = p.api_key AND v.uid = p.uid AND v.locale = p.source_locale
 		AND v.version = p.version WHERE p.api_key = ? AND p.environment_uid = ? AND (p.uid, p.locale) IN (`+in+`)`,
 		append([]any{f.APIKey, f.Env}, pairArgs...)...)
 	if err != nil {
-		return wrap(err, "read synced entries")
+		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var pe domain.PublishedEntry
-		var at int64
-		e, err := scanEntry(rows, &pe.Pub.Locale, &at, &pe.Pub.PublishedBy, &pe.Pub.SourceLocale)
-		if err != nil {
-			return wrap(err, "scan synced entry")
-		}
-		pe.Entry = e
-		pe.Pub.UID, pe.Pub.ContentType, pe.Pub.Environment, pe.Pub.Version, pe.Pub.PublishedAt = e.UID, e.ContentType, f.Env, e.Version, fromMS(at)
-		found[[2]string{e.UID, pe.Pub.Locale}] = pe
+	found := make(map[[2]string]domain.PublishedEntry, len(published))
+	for _, pe := range published {
+		found[[2]string{pe.Entry.UID, pe.Pub.Locale}] = pe
 	}
-	if err := rows.Err(); err != nil {
-		return wrap(err, "read synced entries")
-	}
-	rows.Close()
 	schemas := map[string][]domain.Field{}
 	for _, it := range items {
 		pe, ok := found[[2]string{it.UID, it.Locale}]
@@ -95,11 +83,8 @@ func syncAssets(ctx context.Context, c conn, f SyncFilter, items []*SyncItem) er
 		return nil
 	}
 	in, pairArgs := pairs(items)
-	found := map[[2]string]domain.PublishedAsset{}
-	err := scanRows(ctx, c, "synced assets", func(rows *sql.Rows) error {
-		pa, err := scanPublishedAsset(rows, f.Env)
-		found[[2]string{pa.Asset.UID, pa.Pub.Locale}] = pa
-		return err
+	assets, err := queryList(ctx, c, "synced assets", func(sc scanner) (domain.PublishedAsset, error) {
+		return scanPublishedAsset(sc, f.Env)
 	}, `SELECT a.uid, a.api_key, a.is_dir, v.parent_uid, a.name, v.title, v.description, v.tags, v.filename, v.content_type,
 		v.file_size, v.file_key, v.url_secret, v.version, a.created_by, v.updated_by, a.created_at, v.updated_at,
 		v.width, v.height, p.locale, p.published_at, p.published_by
@@ -109,25 +94,14 @@ func syncAssets(ctx context.Context, c conn, f SyncFilter, items []*SyncItem) er
 	if err != nil {
 		return err
 	}
+	found := make(map[[2]string]domain.PublishedAsset, len(assets))
+	for _, pa := range assets {
+		found[[2]string{pa.Asset.UID, pa.Pub.Locale}] = pa
+	}
 	for _, it := range items {
 		if pa, ok := found[[2]string{it.UID, it.Locale}]; ok {
 			it.Asset = &pa
 		}
 	}
 	return nil
-}
-
-// scanRows runs q and calls scan for every row; what names it in errors.
-func scanRows(ctx context.Context, c conn, what string, scan func(*sql.Rows) error, q string, args ...any) error {
-	rows, err := c.query(ctx, q, args...)
-	if err != nil {
-		return wrap(err, "read "+what)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return wrap(err, "scan "+what)
-		}
-	}
-	return wrap(rows.Err(), "read "+what)
 }
